@@ -1,0 +1,275 @@
+/*
+** base/numfmt.c — Java-compatible number text (see numfmt.h).
+**
+** Shortest digits: try 2..17 significant digits with correctly rounded printf and keep the
+** first that strtod maps back to the same double. That is the shortest round-trip string,
+** and, being correctly rounded, the one closest to the exact value, as Java 19+ chooses
+** (Raffaello Giulietti's specification of Double.toString).
+**
+** SPDX-License-Identifier: MIT
+*/
+#include "base/numfmt.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Shortest digits of x (finite, > 0): digits[] without dot, and decimal exponent e such
+** that x = 0.d1d2d3... * 10^e... here we use scientific: x = d1.d2d3... * 10^exp10. */
+static int shortest(double x, int is_float, char *digits, int *exp10)
+{
+    char tmp[40];
+    int maxp = is_float ? 9 : 17;
+    /* Java (JDK 19+) chooses among decimals of length 1 *or 2* when one digit would do, the
+    ** closest to x: 4.9E-324, not 5.0E-324. A correctly rounded 2-digit form is exactly that,
+    ** so the search starts at two digits. */
+    for (int p = 2; p <= maxp; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, x);
+        int ok;
+        if (is_float) ok = strtof(tmp, NULL) == (float)x;
+        else ok = strtod(tmp, NULL) == x;
+        if (ok || p == maxp) {
+            /* tmp = d[.ddd]e[+-]XX */
+            int nd = 0;
+            const char *s = tmp;
+            while (*s && *s != 'e') {
+                if (*s >= '0' && *s <= '9') digits[nd++] = *s;
+                s++;
+            }
+            while (nd > 1 && digits[nd - 1] == '0') nd--;
+            digits[nd] = 0;
+            *exp10 = atoi(s + 1);
+            return nd;
+        }
+    }
+    return 0;
+}
+
+static void java_fp(sl_buf *b, double x, int is_float)
+{
+    if (isnan(x)) {
+        sl_buf_puts(b, "NaN");
+        return;
+    }
+    if (isinf(x)) {
+        sl_buf_puts(b, x > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    if (x == 0) {
+        sl_buf_puts(b, signbit(x) ? "-0.0" : "0.0");
+        return;
+    }
+    if (x < 0) {
+        sl_buf_putc(b, '-');
+        x = -x;
+    }
+    char d[24];
+    int e = 0;
+    int nd = shortest(x, is_float, d, &e);
+    if (x >= 1e-3 && x < 1e7) {
+        if (e >= 0) {
+            /* integer part: digits[0..e], pad with zeros */
+            for (int i = 0; i <= e; i++) sl_buf_putc(b, i < nd ? d[i] : '0');
+            sl_buf_putc(b, '.');
+            if (nd > e + 1) sl_buf_append(b, d + e + 1, (size_t)(nd - e - 1));
+            else sl_buf_putc(b, '0');
+        } else {
+            sl_buf_puts(b, "0.");
+            for (int i = 0; i < -e - 1; i++) sl_buf_putc(b, '0');
+            sl_buf_append(b, d, (size_t)nd);
+        }
+    } else {
+        sl_buf_putc(b, d[0]);
+        sl_buf_putc(b, '.');
+        if (nd > 1) sl_buf_append(b, d + 1, (size_t)(nd - 1));
+        else sl_buf_putc(b, '0');
+        sl_buf_printf(b, "E%d", e);
+    }
+}
+
+void sl_format_double_java(sl_buf *b, double d)
+{
+    java_fp(b, d, 0);
+}
+
+void sl_format_float_java(sl_buf *b, float f)
+{
+    java_fp(b, (double)f, 1);
+}
+
+__int128 sl_pow10_128(int n)
+{
+    __int128 r = 1;
+    while (n-- > 0) r *= 10;
+    return r;
+}
+
+static int u128_digits(unsigned __int128 u, char *out)
+{
+    char tmp[48];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    for (int i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    out[n] = 0;
+    return n;
+}
+
+void sl_format_decimal_plain(sl_buf *b, __int128 v, int scale)
+{
+    char d[48];
+    unsigned __int128 u = v < 0 ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
+    int nd = u128_digits(u, d);
+    if (v < 0) sl_buf_putc(b, '-');
+    if (scale <= 0) {
+        sl_buf_append(b, d, (size_t)nd);
+        if (u != 0)
+            for (int i = 0; i < -scale; i++) sl_buf_putc(b, '0');
+        return;
+    }
+    if (nd > scale) {
+        sl_buf_append(b, d, (size_t)(nd - scale));
+        sl_buf_putc(b, '.');
+        sl_buf_append(b, d + nd - scale, (size_t)scale);
+    } else {
+        sl_buf_puts(b, "0.");
+        for (int i = 0; i < scale - nd; i++) sl_buf_putc(b, '0');
+        sl_buf_append(b, d, (size_t)nd);
+    }
+}
+
+void sl_format_decimal(sl_buf *b, __int128 v, int scale)
+{
+    char d[48];
+    unsigned __int128 u = v < 0 ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
+    int nd = u128_digits(u, d);
+    long adjusted = -(long)scale + (nd - 1);
+    if (scale >= 0 && adjusted >= -6) {
+        sl_format_decimal_plain(b, v, scale);
+        return;
+    }
+    if (v < 0) sl_buf_putc(b, '-');
+    sl_buf_putc(b, d[0]);
+    if (nd > 1) {
+        sl_buf_putc(b, '.');
+        sl_buf_append(b, d + 1, (size_t)(nd - 1));
+    }
+    sl_buf_printf(b, "E%s%ld", adjusted >= 0 ? "+" : "", adjusted);
+}
+
+int sl_parse_decimal(const char *s, size_t n, int precision, int scale, __int128 *out)
+{
+    const char *p = s, *end = s + n;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    int neg = 0;
+    if (p < end && (*p == '+' || *p == '-')) neg = *p++ == '-';
+    /* Collect up to 40 significant digits; remember where the point was. */
+    char dig[80];
+    int nd = 0, point = -1, any = 0;
+    long exp = 0;
+    for (; p < end; p++) {
+        if (*p >= '0' && *p <= '9') {
+            any = 1;
+            if (nd == 0 && *p == '0' && point < 0) continue; /* leading zeros */
+            if (nd < 76) dig[nd++] = *p;
+            else if (point < 0) exp++; /* too many integer digits: keep magnitude */
+        } else if (*p == '.' && point < 0) {
+            point = nd;
+        } else {
+            break;
+        }
+    }
+    if (!any) return -1;
+    if (point < 0) point = nd;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        int eneg = 0;
+        if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        long e = 0;
+        int ed = 0;
+        while (p < end && *p >= '0' && *p <= '9') {
+            if (e < 100000) e = e * 10 + (*p - '0');
+            p++;
+            ed++;
+        }
+        if (!ed) return -1;
+        exp += eneg ? -e : e;
+    }
+    if (p != end) return -1;
+    /* value = 0.dig * 10^(point+exp) ... as integer: dig * 10^(point + exp - nd) */
+    long shift = point + exp - nd + scale; /* unscaled = dig * 10^shift */
+    unsigned __int128 u = 0;
+    int round_up = 0;
+    long keep = nd + shift; /* digits of dig that survive */
+    if (keep > 39) return -2;
+    for (long i = 0; i < nd && i < keep; i++) u = u * 10 + (unsigned)(dig[i] - '0');
+    if (keep < nd) {
+        if (keep >= 0 && dig[keep] >= '5') round_up = 1;
+    } else {
+        for (long i = nd; i < keep; i++) u *= 10;
+    }
+    if (round_up) u += 1;
+    if (u >= (unsigned __int128)sl_pow10_128(precision)) return -2;
+    *out = neg ? -(__int128)u : (__int128)u;
+    return 0;
+}
+
+int sl_parse_int64(const char *s, size_t n, int64_t *out)
+{
+    const char *p = s, *end = s + n;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    int neg = 0;
+    if (p < end && (*p == '+' || *p == '-')) neg = *p++ == '-';
+    if (p == end) return -1;
+    uint64_t v = 0;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9') return -1;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_C(9223372036854775808) - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    if (!neg && v > (uint64_t)INT64_MAX) return -1;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+int sl_parse_double(const char *s, size_t n, double *out)
+{
+    char tmp[128];
+    const char *p = s, *end = s + n;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+        end--;
+    size_t len = (size_t)(end - p);
+    if (len == 0 || len >= sizeof tmp) return -1;
+    memcpy(tmp, p, len);
+    tmp[len] = 0;
+    /* Java accepts NaN, Infinity, -Infinity, +Infinity; strtod also takes "inf", "nan", hex:
+    ** refuse what Java refuses. */
+    const char *t = tmp + (tmp[0] == '+' || tmp[0] == '-');
+    if (strcmp(t, "NaN") == 0 && t == tmp) {
+        *out = NAN;
+        return 0;
+    }
+    if (strcmp(t, "Infinity") == 0) {
+        *out = tmp[0] == '-' ? -INFINITY : INFINITY;
+        return 0;
+    }
+    for (const char *c = t; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || *c == '.' || *c == 'e' || *c == 'E' || *c == '+' ||
+              *c == '-' || ((*c == 'd' || *c == 'D' || *c == 'f' || *c == 'F') && !c[1])))
+            return -1;
+    char *endp;
+    errno = 0;
+    double d = strtod(tmp, &endp);
+    if (endp == tmp) return -1;
+    if (*endp && !((*endp == 'd' || *endp == 'D' || *endp == 'f' || *endp == 'F') && !endp[1]))
+        return -1;
+    *out = d;
+    return 0;
+}

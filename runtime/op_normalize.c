@@ -1,0 +1,116 @@
+/*
+** runtime/op_normalize.c — ChangelogNormalize: an upsert stream made into a full changelog.
+**
+** Kinds in: +I/+U (an upsert of the row's key) and -D/-U (a delete of the key), as an upsert
+** source produces them. Kinds out: +I, -U (only when a consumer needs it), +U, -D.
+** State: the last full row per key (kind stored as +I), in a keyed-state store.
+**
+** The rules are Flink's (spec/flink-semantics.md 4.2, DeduplicateFunctionHelper):
+**   +I/+U, no stored row           -> +I(row)
+**   +I/+U, stored row equal        -> nothing (an identical repeat is not a change)
+**   +I/+U, stored row differs      -> -U(stored) if needed, then +U(row)
+**   -D/-U, stored row              -> -D(stored): the full old row, not the tombstone's nulls
+**   -D/-U, no stored row           -> nothing (a delete of an unknown key is dropped)
+** and the stored row is replaced or removed accordingly.
+**
+** Memory: emitted rows are shallow copies in the output batch (values still point into the
+** input batch or, for stored rows, are deep-copied out of the store before it changes).
+**
+** SPDX-License-Identifier: MIT
+*/
+#include "runtime/operator.h"
+#include "runtime/state.h"
+
+typedef struct normalize_op {
+    sl_op base;
+    sl_batch out;
+    sl_state *st;
+    sl_buf key;
+} normalize_op;
+
+static sl_row *emit(normalize_op *nz, const sl_row *src, int kind, const sl_origin *orig,
+                    int deep)
+{
+    sl_row *r;
+    if (deep) {
+        r = sl_row_copy(&nz->out.ar, src);
+        sl_batch_add(&nz->out, r, orig);
+    } else {
+        r = sl_batch_new_row(&nz->out, src->ncol, orig);
+        memcpy(r->col, src->col, sizeof(sl_value) * src->ncol);
+    }
+    r->kind = (uint8_t)kind;
+    return r;
+}
+
+static int normalize_push(sl_op *op, sl_batch *in, sl_err *err)
+{
+    normalize_op *nz = (normalize_op *)op;
+    const sl_pnode *n = op->node;
+    sl_batch_reset(&nz->out);
+    for (int r = 0; r < in->n; r++) {
+        sl_row *row = in->rows[r];
+        sl_buf_reset(&nz->key);
+        sl_key_encode(&nz->key, row->col, n->key, n->nkey);
+        const sl_row *prev = nz->st->vt->get(nz->st, nz->key.p, nz->key.n);
+        if (SL_IS_ACCUMULATE(row->kind)) {
+            if (!prev) {
+                emit(nz, row, SL_INSERT, in->orig[r], 0);
+            } else if (sl_row_equal(prev, row)) {
+                continue; /* identical repeat: no change, and the state stays as it is */
+            } else {
+                if (n->gen_ub) emit(nz, prev, SL_UPDATE_BEFORE, in->orig[r], 1);
+                emit(nz, row, SL_UPDATE_AFTER, in->orig[r], 0);
+            }
+            uint8_t kind = row->kind;
+            row->kind = SL_INSERT; /* stored normalized; restored below (the batch is borrowed) */
+            nz->st->vt->put(nz->st, nz->key.p, nz->key.n, row);
+            row->kind = kind;
+        } else if (prev) {
+            emit(nz, prev, SL_DELETE, in->orig[r], 1);
+            nz->st->vt->del(nz->st, nz->key.p, nz->key.n);
+        }
+    }
+    return sl_op_emit(op, &nz->out, err);
+}
+
+static int normalize_finish(sl_op *op, sl_err *err)
+{
+    return sl_op_finish_next(op, err);
+}
+
+static void normalize_close(sl_op *op)
+{
+    normalize_op *nz = (normalize_op *)op;
+    nz->st->vt->close(nz->st);
+    sl_buf_free(&nz->key);
+    sl_batch_free(&nz->out);
+    sl_free(nz);
+}
+
+static const sl_op_vt normalize_vt = {normalize_push, normalize_finish, normalize_close};
+
+sl_op *sl_op_normalize_new(const sl_pnode *node, sl_job_ctx *job)
+{
+    normalize_op *nz = sl_calloc(1, sizeof *nz);
+    nz->base.vt = &normalize_vt;
+    nz->base.node = node;
+    nz->base.job = job;
+    nz->st = sl_state_memory_new();
+    sl_batch_init(&nz->out);
+    return &nz->base;
+}
+
+uint64_t sl_op_state_keys(const sl_op *op)
+{
+    if (op->vt != &normalize_vt) return 0;
+    const normalize_op *nz = (const normalize_op *)op;
+    return nz->st->vt->count(nz->st);
+}
+
+uint64_t sl_op_state_bytes(const sl_op *op)
+{
+    if (op->vt != &normalize_vt) return 0;
+    const normalize_op *nz = (const normalize_op *)op;
+    return nz->st->vt->bytes(nz->st);
+}

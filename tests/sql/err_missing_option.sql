@@ -1,0 +1,7 @@
+-- A required option missing: it is named.
+CREATE TABLE src (id STRING, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 't',
+  'properties.bootstrap.servers' = '127.0.0.1:9092',
+  'value.format' = 'json'
+);

@@ -1,0 +1,2 @@
+-- An unknown SET key.
+SET 'table.exec.sink.not-null-enforcr' = 'DROP';
