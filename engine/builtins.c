@@ -19,8 +19,10 @@ void sl_engine_register_builtins(sl_registry *reg, sl_rt_registry *rt)
     sl_registry_add_format(reg, &sl_format_csv);
     sl_registry_add_format(reg, &sl_format_raw);
 
+    sl_registry_add_connector(reg, &sl_conn_kafka);
     sl_registry_add_connector(reg, &sl_conn_upsert_kafka);
     sl_registry_add_connector(reg, &sl_conn_print);
+    sl_rt_register(rt, &sl_rt_kafka);
     sl_rt_register(rt, &sl_rt_upsert_kafka);
     sl_rt_register(rt, &sl_rt_print);
 }

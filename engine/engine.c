@@ -243,7 +243,8 @@ static int run_insert(sl_stmt *stmt, sl_err *err)
         name = defname;
     }
     sl_job *job;
-    int rc = sl_job_create(stmt->plan, &eng->reg, &eng->rt, name, &job, err);
+    sl_job_config cfg = {name, sl_settings_duration_ms(eng, "execution.checkpointing.interval")};
+    int rc = sl_job_create(stmt->plan, &eng->reg, &eng->rt, &cfg, &job, err);
     if (rc) return rc;
     atomic_store(&eng->stop_flag, sl_job_stop_flag(job));
     if (atomic_load(&eng->interrupted)) sl_job_stop(job);

@@ -57,6 +57,7 @@ void sl_settings_free(sl_engine *eng);
 int sl_settings_set(sl_engine *eng, const char *key, const char *value, sl_err *err);
 int sl_settings_reset(sl_engine *eng, const char *key, sl_err *err);
 const char *sl_settings_get(const sl_engine *eng, const char *key);
+int64_t sl_settings_duration_ms(const sl_engine *eng, const char *key);
 void sl_settings_list(const sl_engine *eng, sl_rows *rows);
 void sl_settings_plan_config(const sl_engine *eng, sl_plan_config *cfg);
 

@@ -10,6 +10,7 @@
 */
 #include <stdio.h>
 
+#include "base/duration.h"
 #include "engine/engine_int.h"
 
 static const sl_opt_def settings[] = {
@@ -17,6 +18,9 @@ static const sl_opt_def settings[] = {
      "What a sink does with a NULL in a NOT NULL column: fail the job (ERROR) or drop the row "
      "(DROP)."},
     {"pipeline.name", SL_OPT_STRING, 0, "", NULL, 1, 0, "The name of the jobs started next."},
+    {"execution.checkpointing.interval", SL_OPT_DURATION, 0, "0 ms", NULL, 1, 0,
+     "How often a running job makes its sinks durable and then commits its sources' progress "
+     "(Kafka group offsets, Kafka transactions). 0: only when the job ends or is stopped."},
 };
 
 #define NSETTINGS ((int)SL_ARRAY_LEN(settings))
@@ -93,6 +97,14 @@ void sl_settings_list(const sl_engine *eng, sl_rows *rows)
         const char *cells[2] = {settings[i].name, sl_settings_get(eng, settings[i].name)};
         sl_rows_add(rows, cells);
     }
+}
+
+int64_t sl_settings_duration_ms(const sl_engine *eng, const char *key)
+{
+    int64_t ns = 0;
+    sl_err err = SL_ERR_INIT;
+    if (sl_duration_parse(sl_settings_get(eng, key), &ns, &err)) return 0;
+    return ns / 1000000;
 }
 
 void sl_settings_plan_config(const sl_engine *eng, sl_plan_config *cfg)

@@ -344,6 +344,26 @@ static int plan_insert(analyzer *an, const sl_ast *ast, sl_pnode **out)
 
     /* The sink's insert schema: physical and writable metadata columns, in table order. */
     const sl_schema *s = &t->def.schema;
+    for (int i = 0; i < s->ncol; i++) {
+        const sl_column *c = &s->cols[i];
+        if (c->kind != SL_COL_METADATA || c->is_virtual) continue;
+        int writable = 0;
+        for (int k = 0; k < t->conn->nmeta; k++)
+            if (strcmp(t->conn->meta[k].key, c->meta_key) == 0) writable = t->conn->meta[k].writable;
+        if (!writable) {
+            sl_buf keys = SL_BUF_INIT;
+            for (int k = 0, m = 0; k < t->conn->nmeta; k++)
+                if (t->conn->meta[k].writable)
+                    sl_buf_printf(&keys, "%s'%s'", m++ ? ", " : "", t->conn->meta[k].key);
+            sl_err_at(an->err, SL_SEMANTIC, ins->table.offset, ins->table.len,
+                      "Table '%s' is written to, but its metadata column '%s' (key '%s') can only "
+                      "be read: declare it VIRTUAL. Connector '%s' can write the metadata keys: "
+                      "%s.",
+                      t->def.name, c->name, c->meta_key, t->conn->name, keys.p ? keys.p : "none");
+            sl_buf_free(&keys);
+            return SL_SEMANTIC;
+        }
+    }
     int *ins_cols = sl_arena_alloc(an->ar, sizeof(int) * (size_t)(s->ncol ? s->ncol : 1));
     int nins = 0;
     for (int i = 0; i < s->ncol; i++)

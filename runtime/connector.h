@@ -72,13 +72,23 @@ typedef struct sl_sink_ctx {
     const int *tcol;   /* tcol[i]: the table column of row column i */
     uint8_t upsert;    /* the planner decided this sink writes by primary key */
     sl_job_ctx *job;
+    /* The job's source. A sink may look at it only through its own connector's functions
+    ** (a transactional Kafka sink commits the source's Kafka offsets in its transaction). */
+    sl_source *source;
 } sl_sink_ctx;
 
 typedef struct sl_sink_vt {
     /* Write the rows of b (borrowed). Anything kept past the call must be copied/encoded. */
     int (*write)(sl_sink *sink, const sl_batch *b, sl_err *err);
-    /* Make every row written so far durable (flushed, acknowledged). */
+    /*
+    ** Make every row written so far durable (flushed, acknowledged, committed). Called at every
+    ** checkpoint and at the end of the job; the source commits its progress only after every
+    ** sink's flush succeeded.
+    */
     int (*flush)(sl_sink *sink, sl_err *err);
+    /* Called at least every 100 ms with the monotonic clock, data or not, for time-based
+    ** work (interval flushes). May be NULL. */
+    int (*tick)(sl_sink *sink, int64_t now_ms, sl_err *err);
     void (*close)(sl_sink *sink);
 } sl_sink_vt;
 

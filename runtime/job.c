@@ -2,10 +2,11 @@
 ** runtime/job.c — jobs and their task thread (see job.h).
 **
 ** The task loop polls the source for up to SL_BATCH_ROWS rows with a short timeout, so a stop
-** request is noticed within that timeout even when no data arrives. At the end (the source
-** is exhausted or a stop was requested) the chain is finished — buffered rows flushed, sinks
-** made durable — and only then does the source commit, so committed positions never run
-** ahead of what the sinks hold (at-least-once).
+** request is noticed within that timeout even when no data arrives; between polls every
+** operator gets a tick (interval flushes). Every checkpoint interval, and at the end (the
+** source is exhausted or a stop was requested), the chain is flushed — buffered rows pushed,
+** sinks made durable — and only then does the source commit, so committed positions never
+** run ahead of what the sinks hold (at-least-once).
 **
 ** SPDX-License-Identifier: MIT
 */
@@ -23,6 +24,7 @@
 
 struct sl_job {
     sl_job_ctx ctx;
+    int64_t checkpoint_ms;
     const sl_plan *plan;
     sl_source *src;
     sl_op **ops; /* ops[0] receives the source's batches; ops[nops-1] is the sink */
@@ -58,7 +60,7 @@ static int open_sink(sl_job *job, const sl_pnode *n, const sl_registry *reg,
     if (!rc || !rc->sink_open)
         return sl_err_set(err, SL_UNSUPPORTED, "connector '%s' cannot be written",
                           n->conn->name);
-    sl_sink_ctx ctx = {n->table, reg, n->ncol, n->tcol, n->upsert, &job->ctx};
+    sl_sink_ctx ctx = {n->table, reg, n->ncol, n->tcol, n->upsert, &job->ctx, job->src};
     sl_sink *sink;
     int r = rc->sink_open(&ctx, &sink, err);
     if (r) return r;
@@ -67,13 +69,14 @@ static int open_sink(sl_job *job, const sl_pnode *n, const sl_registry *reg,
 }
 
 int sl_job_create(const sl_plan *plan, const sl_registry *reg, const sl_rt_registry *rt,
-                  const char *name, sl_job **out, sl_err *err)
+                  const sl_job_config *cfg, sl_job **out, sl_err *err)
 {
     if (plan->kind != SL_PLAN_INSERT)
         return sl_err_set(err, SL_UNSUPPORTED, "only INSERT statements run as jobs");
     sl_job *job = sl_calloc(1, sizeof *job);
     job->plan = plan;
-    job->ctx.name = name ? name : "job";
+    job->ctx.name = cfg && cfg->name ? cfg->name : "job";
+    job->checkpoint_ms = cfg ? cfg->checkpoint_ms : 0;
     pthread_mutex_init(&job->mu, NULL);
     pthread_cond_init(&job->cv, NULL);
     sl_err_clear(&job->err);
@@ -104,6 +107,21 @@ int sl_job_create(const sl_plan *plan, const sl_registry *reg, const sl_rt_regis
     return SL_OK;
 }
 
+static int tick_all(sl_job *job, int64_t now, sl_err *err)
+{
+    for (int i = 0; i < job->nops; i++) {
+        sl_op *op = job->ops[i];
+        int rc = op->vt->tick ? op->vt->tick(op, now, err) : SL_OK;
+        if (rc) return rc;
+    }
+    return SL_OK;
+}
+
+static int commit_source(sl_job *job, sl_err *err)
+{
+    return job->src->vt->commit ? job->src->vt->commit(job->src, err) : SL_OK;
+}
+
 static int run(sl_job *job)
 {
     sl_err *err = &job->err;
@@ -111,6 +129,7 @@ static int run(sl_job *job)
     sl_batch_init(&in);
     int rc = SL_OK;
     sl_op *head = job->ops[0];
+    int64_t next_checkpoint = job->checkpoint_ms > 0 ? sl_now_ms() + job->checkpoint_ms : INT64_MAX;
     for (;;) {
         if (atomic_load(&job->ctx.stop)) break;
         sl_batch_reset(&in);
@@ -124,9 +143,16 @@ static int run(sl_job *job)
             if ((rc = head->vt->push(head, &in, err))) break;
         }
         if (prc == SL_DONE) break;
+        int64_t now = sl_now_ms();
+        if ((rc = tick_all(job, now, err))) break;
+        if (now >= next_checkpoint) {
+            /* Sinks durable first, then the source's progress: never the other way round. */
+            if ((rc = head->vt->checkpoint(head, err)) || (rc = commit_source(job, err))) break;
+            next_checkpoint = now + job->checkpoint_ms;
+        }
     }
     if (!rc) rc = head->vt->finish(head, err);
-    if (!rc && job->src->vt->commit) rc = job->src->vt->commit(job->src, err);
+    if (!rc) rc = commit_source(job, err);
     sl_batch_free(&in);
     return rc;
 }

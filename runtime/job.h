@@ -20,13 +20,18 @@
 
 typedef struct sl_job sl_job;
 
+typedef struct sl_job_config {
+    const char *name;
+    int64_t checkpoint_ms; /* execution.checkpointing.interval; 0: only at the end */
+} sl_job_config;
+
 /*
 ** Build a job for plan (borrowed; must outlive the job) and open its connectors. *out receives
 ** the job (returns owned; free with sl_job_free). Errors: connector failures (SL_CONNECTOR,
 ** SL_CONFIG, SL_UNAVAILABLE ...).
 */
 int sl_job_create(const sl_plan *plan, const sl_registry *reg, const sl_rt_registry *rt,
-                  const char *name, sl_job **out, sl_err *err);
+                  const sl_job_config *cfg, sl_job **out, sl_err *err);
 
 /* Start the task thread. */
 int sl_job_start(sl_job *job, sl_err *err);

@@ -38,11 +38,6 @@ static int calc_push(sl_op *op, sl_batch *in, sl_err *err)
     return sl_op_emit(op, &c->out, err);
 }
 
-static int calc_finish(sl_op *op, sl_err *err)
-{
-    return sl_op_finish_next(op, err);
-}
-
 static void calc_close(sl_op *op)
 {
     calc_op *c = (calc_op *)op;
@@ -50,7 +45,8 @@ static void calc_close(sl_op *op)
     sl_free(c);
 }
 
-static const sl_op_vt calc_vt = {calc_push, calc_finish, calc_close};
+static const sl_op_vt calc_vt = {calc_push, sl_op_finish_next_vt, sl_op_checkpoint_next_vt, NULL,
+                                 calc_close};
 
 sl_op *sl_op_calc_new(const sl_pnode *node, sl_job_ctx *job)
 {

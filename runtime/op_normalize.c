@@ -74,11 +74,6 @@ static int normalize_push(sl_op *op, sl_batch *in, sl_err *err)
     return sl_op_emit(op, &nz->out, err);
 }
 
-static int normalize_finish(sl_op *op, sl_err *err)
-{
-    return sl_op_finish_next(op, err);
-}
-
 static void normalize_close(sl_op *op)
 {
     normalize_op *nz = (normalize_op *)op;
@@ -88,7 +83,8 @@ static void normalize_close(sl_op *op)
     sl_free(nz);
 }
 
-static const sl_op_vt normalize_vt = {normalize_push, normalize_finish, normalize_close};
+static const sl_op_vt normalize_vt = {normalize_push, sl_op_finish_next_vt,
+                                      sl_op_checkpoint_next_vt, NULL, normalize_close};
 
 sl_op *sl_op_normalize_new(const sl_pnode *node, sl_job_ctx *job)
 {

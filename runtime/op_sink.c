@@ -65,6 +65,12 @@ static int sink_finish(sl_op *op, sl_err *err)
     return s->sink->vt->flush(s->sink, err);
 }
 
+static int sink_tick(sl_op *op, int64_t now_ms, sl_err *err)
+{
+    sink_op *s = (sink_op *)op;
+    return s->sink->vt->tick ? s->sink->vt->tick(s->sink, now_ms, err) : SL_OK;
+}
+
 static void sink_close(sl_op *op)
 {
     sink_op *s = (sink_op *)op;
@@ -74,7 +80,7 @@ static void sink_close(sl_op *op)
     sl_free(s);
 }
 
-static const sl_op_vt sink_vt = {sink_push, sink_finish, sink_close};
+static const sl_op_vt sink_vt = {sink_push, sink_finish, sink_finish, sink_tick, sink_close};
 
 sl_op *sl_op_sink_new(const sl_pnode *node, sl_job_ctx *job, sl_sink *sink)
 {

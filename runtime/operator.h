@@ -22,7 +22,12 @@ typedef struct sl_op sl_op;
 
 typedef struct sl_op_vt {
     int (*push)(sl_op *op, sl_batch *in, sl_err *err);
+    /* End of input (or a stop): push everything buffered, make it durable, finish the next. */
     int (*finish)(sl_op *op, sl_err *err);
+    /* A checkpoint: like finish, but the stream goes on afterwards. */
+    int (*checkpoint)(sl_op *op, sl_err *err);
+    /* Time passes (called at least every 100 ms): time-based work. May be NULL. */
+    int (*tick)(sl_op *op, int64_t now_ms, sl_err *err);
     void (*close)(sl_op *op);
 } sl_op_vt;
 
@@ -45,13 +50,24 @@ static inline int sl_op_finish_next(sl_op *op, sl_err *err)
     return op->next ? op->next->vt->finish(op->next, err) : SL_OK;
 }
 
+/* Checkpoint op's successor (no-op at the end of the chain). */
+static inline int sl_op_checkpoint_next(sl_op *op, sl_err *err)
+{
+    return op->next ? op->next->vt->checkpoint(op->next, err) : SL_OK;
+}
+
+/* finish and checkpoint callbacks for operators that buffer nothing: pass to the next. */
+int sl_op_finish_next_vt(sl_op *op, sl_err *err);
+int sl_op_checkpoint_next_vt(sl_op *op, sl_err *err);
+
 /* Calc: filter and projection (node->filter, node->proj). +I/-U/+U/-D in, same kinds out. */
 sl_op *sl_op_calc_new(const sl_pnode *node, sl_job_ctx *job);
 
 /* ChangelogNormalize (spec 4.2). Upserts in, full changelog out; keyed state: last row. */
 sl_op *sl_op_normalize_new(const sl_pnode *node, sl_job_ctx *job);
 
-/* Sink: NOT NULL enforcement, then the connector's sink. Takes ownership of sink. */
+/* Sink: NOT NULL enforcement and writable-metadata checks, then the connector's sink. Takes
+** ownership of sink. */
 sl_op *sl_op_sink_new(const sl_pnode *node, sl_job_ctx *job, sl_sink *sink);
 
 /* A source of constant rows (VALUES): evaluates node->proj row by row on the first poll. */

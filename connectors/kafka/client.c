@@ -7,6 +7,7 @@
 **
 ** SPDX-License-Identifier: MIT
 */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "base/log.h"
@@ -36,7 +37,21 @@ static int set(rd_kafka_conf_t *conf, const char *key, const char *val, int from
                       secret ? "******" : val, key, secret ? "invalid value" : errstr);
 }
 
-rd_kafka_conf_t *sl_kafka_conf(const sl_tabledef *t, const char *const *overrides, sl_err *err)
+int sl_kafka_error(sl_err *err, int code, rd_kafka_resp_err_t e, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sl_err_set(err, code, "%s: %s (%s)", msg, rd_kafka_err2str(e), rd_kafka_err2name(e));
+    err->detail = e;
+    err->origin = "kafka";
+    return code;
+}
+
+rd_kafka_conf_t *sl_kafka_conf(const sl_tabledef *t, const char *const *overrides,
+                               const char *bootstrap, sl_err *err)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     rd_kafka_conf_set_log_cb(conf, log_cb);
@@ -46,9 +61,11 @@ rd_kafka_conf_t *sl_kafka_conf(const sl_tabledef *t, const char *const *override
     for (int i = 0; i < t->opts.n && !rc; i++) {
         const sl_opt *o = &t->opts.items[i];
         if (strncmp(o->key, "properties.", 11) != 0) continue;
+        if (bootstrap && strcmp(o->key, "properties.bootstrap.servers") == 0) continue;
         rc = set(conf, o->key + 11, o->val, 1, err);
         if (rc) sl_err_locate(err, o->key_off, o->key_len);
     }
+    if (!rc && bootstrap) rc = set(conf, "bootstrap.servers", bootstrap, 0, err);
     for (int i = 0; overrides && overrides[i] && !rc; i += 2)
         rc = set(conf, overrides[i], overrides[i + 1], 0, err);
     if (rc) {

@@ -1,6 +1,6 @@
 /*
-** connectors/kafka/kafka.h — the Kafka connectors: descriptors for the planner, and their
-** runtime implementations (librdkafka).
+** connectors/kafka/kafka.h — the Kafka connectors ('kafka' and 'upsert-kafka'): descriptors
+** for the planner, runtime implementations over librdkafka, and what their files share.
 **
 ** SPDX-License-Identifier: MIT
 */
@@ -11,26 +11,112 @@
 
 #include "runtime/connector.h"
 
+extern const sl_connector_desc sl_conn_kafka;
 extern const sl_connector_desc sl_conn_upsert_kafka;
+extern const sl_rt_connector sl_rt_kafka;
 extern const sl_rt_connector sl_rt_upsert_kafka;
 
-/* The Kafka record a row is built from: projections of the table schema into the key and
-** value formats (spec 5.2). Built once per table in the caller's arena. */
+/* ---- metadata columns (spec 5.5) ------------------------------------------------------ */
+
+typedef enum sl_kafka_meta {
+    SL_KMETA_NONE = 0,
+    SL_KMETA_TOPIC,
+    SL_KMETA_PARTITION,
+    SL_KMETA_HEADERS,
+    SL_KMETA_LEADER_EPOCH,
+    SL_KMETA_OFFSET,
+    SL_KMETA_TIMESTAMP,
+    SL_KMETA_TIMESTAMP_TYPE
+} sl_kafka_meta;
+
+/* The metadata key of a column's 'METADATA FROM' name; SL_KMETA_NONE when unknown. */
+int sl_kafka_meta_of(const char *key);
+/* The type librdkafka's value has, before any cast to the column's declared type. */
+const sl_type *sl_kafka_meta_type(int meta);
+
+/* ---- how a table maps onto records (spec 5.2) --------------------------------------- */
+
 typedef struct sl_kafka_layout {
+    int upsert;  /* upsert-kafka: the key is the PRIMARY KEY */
     int nkey, nvalue;
     int *key;   /* table columns of the key format's fields, in key order */
     int *value; /* table columns of the value format's fields, in table order */
-    const char *key_prefix; /* key.fields-prefix, or NULL */
+    int *meta;  /* per table column: sl_kafka_meta, or SL_KMETA_NONE */
+    const char *key_prefix;  /* key.fields-prefix, or NULL */
+    const char *key_slot;    /* "key.format", or NULL when the record key is not decoded */
+    const char *value_slot;  /* "value.format" or "format" */
 } sl_kafka_layout;
 
-/* Compute the key/value projections of an upsert-kafka table (key = PRIMARY KEY). */
-void sl_kafka_layout_upsert(sl_arena *ar, const sl_tabledef *t, sl_kafka_layout *out);
+/* Compute the layout of table t (upsert selects the PRIMARY KEY as key). In ar. */
+void sl_kafka_layout_build(sl_arena *ar, const sl_tabledef *t, int upsert, sl_kafka_layout *out);
+
+/* ---- topics ---------------------------------------------------------------------------- */
+
+/* The topics of 'topic' ("a;b;c"), in ar; count in *n. */
+const char **sl_kafka_topics(sl_arena *ar, const sl_tabledef *t, int *n);
 
 /*
-** A librdkafka configuration for table t: properties.bootstrap.servers, every other
-** properties.* key passed through, then the connector's own settings (overrides) as key/value
-** pairs. Returns owned conf (rd_kafka_conf_destroy) or NULL with err naming the property.
+** Parse 'partition:0,offset:42;partition:1,offset:300'. Returns 0 with arrays in ar, or -1
+** when the text is not of that form.
 */
-rd_kafka_conf_t *sl_kafka_conf(const sl_tabledef *t, const char *const *overrides, sl_err *err);
+int sl_kafka_parse_offsets(sl_arena *ar, const char *text, int **parts, int64_t **offsets,
+                           int *n);
+
+/* ---- clients --------------------------------------------------------------------------- */
+
+/*
+** A librdkafka configuration for table t: properties.* translated for librdkafka (names and
+** values of the Java client mapped), then the connector's own settings (pairs, NULL-ended),
+** which win. bootstrap overrides properties.bootstrap.servers when not NULL (the dead-letter
+** queue's own cluster). Returns owned conf (rd_kafka_conf_destroy) or NULL with err naming
+** the option; secrets never appear in the message.
+*/
+rd_kafka_conf_t *sl_kafka_conf(const sl_tabledef *t, const char *const *overrides,
+                               const char *bootstrap, sl_err *err);
+
+/* Record a librdkafka error code in err: "<what>: <text> (<name>)", origin "kafka". */
+int sl_kafka_error(sl_err *err, int code, rd_kafka_resp_err_t e, const char *fmt, ...)
+    SL_PRINTF(4, 5);
+
+/* ---- bad records (connectors/kafka/errors.c) ----------------------------------------- */
+
+/*
+** The per-table policy for records that cannot be decoded or written, with Kafka Connect's
+** option names: errors.tolerance (none | all), errors.log.enable,
+** errors.deadletterqueue.topic.name, errors.deadletterqueue.bootstrap.servers,
+** errors.deadletterqueue.context.headers.enable.
+*/
+typedef struct sl_kafka_dlq sl_kafka_dlq;
+
+/* Build the policy of table t (returns owned; free with sl_kafka_dlq_free). */
+int sl_kafka_dlq_open(const sl_tabledef *t, sl_job_ctx *job, sl_kafka_dlq **out, sl_err *err);
+
+/*
+** A record failed at `stage` ("deserialization", "serialization", "producing"): with
+** tolerance none, return the error (err already holds it); with all, count it, log it if asked,
+** send the original key/value/headers to the dead-letter topic if one is configured, and
+** return SL_OK so the job goes on.
+*/
+int sl_kafka_dlq_handle(sl_kafka_dlq *d, const sl_origin *orig, rd_kafka_headers_t *hdrs,
+                        const char *stage, sl_err *err);
+
+/* Wait for every dead-letter record to be acknowledged. */
+int sl_kafka_dlq_flush(sl_kafka_dlq *d, sl_err *err);
+void sl_kafka_dlq_free(sl_kafka_dlq *d);
+
+/* ---- sinks (sink.c) ---------------------------------------------------------------- */
+
+int sl_kafka_sink_open(const sl_sink_ctx *ctx, sl_sink **out, sl_err *err);
+int sl_upsert_kafka_sink_open(const sl_sink_ctx *ctx, sl_sink **out, sl_err *err);
+
+/* ---- source internals a sink may use (exactly-once) ---------------------------------- */
+
+/*
+** When src is a Kafka source with a consumer group, the offsets it has read up to (the next
+** offset per partition) and its group metadata, for a transactional producer to commit in
+** its transaction. Returns 1 and owned objects, or 0 when src is not such a source.
+*/
+int sl_kafka_source_txn_offsets(sl_source *src, rd_kafka_topic_partition_list_t **offsets,
+                                rd_kafka_consumer_group_metadata_t **group);
 
 #endif

@@ -1,53 +1,87 @@
 /*
-** connectors/kafka/source.c — the upsert-kafka source (librdkafka consumer).
+** connectors/kafka/source.c — the Kafka sources of 'kafka' and 'upsert-kafka' (librdkafka).
 **
-** Reads every partition of one topic from the earliest offset (upsert-kafka always does, so
-** that the materialized table is complete). Each record becomes one row: the key, decoded with
-** key.format, fills the PRIMARY KEY columns; the value, decoded with value.format, fills the
-** value columns (overwriting the key's copy under value.fields-include = ALL, spec 5.2); a
-** null value is a tombstone and yields a -D row carrying only the key; a null key yields no
-** row, as in Flink. Rows keep kind +I for values — ChangelogNormalize treats +I and +U alike.
+** One consumer reads every partition of the table's topics ('topic' list, or the topics
+** matching 'topic-pattern'), with a manual assignment: no group rebalancing, so a job's result
+** does not depend on other consumers. A consumer group, when 'properties.group.id' is set,
+** only stores progress: offsets are committed after the sinks flushed.
 **
-** Bounded reading ('scan.bounded.mode' = 'latest-offset'): the high watermark of every
-** partition is read at start-up, and the source ends once each partition has been consumed up
-** to it (exclusive), so a job over a finite topic finishes by itself.
+** Where each partition starts ('scan.startup.mode'; upsert-kafka always from the earliest
+** offset) and where it stops ('scan.bounded.mode') follow spec 5.1. For a bounded source, start
+** and end offsets are resolved to absolute numbers at start-up, so a partition with nothing in
+** between is finished at once and the job ends by itself. An unbounded source looks for new
+** partitions (and new topics of a pattern) every 'scan.topic-partition-discovery.interval' and
+** reads them from the earliest offset.
 **
-** Memory: librdkafka messages are kept until the next poll, because decoded strings point
-** into their payloads (zero copy); the batch arena holds the rest.
+** Each record becomes one row (spec 5.2/5.4): key fields from the key (decoded with
+** key.format), value fields from the value, metadata columns from the record; with ALL the
+** value's copy of a key column wins. upsert-kafka: a null value (tombstone) is a -D carrying the
+** key and the tombstone's metadata, a null key produces no row, and values stay +I (the
+** planner's ChangelogNormalize treats +I like +U). kafka: a record whose value format returns
+** no row (null or empty value) produces no row.
 **
-** Errors: a record that cannot be decoded fails the job with its topic, partition and offset.
+** A record that cannot be decoded goes to the bad-record policy (errors.c): by default the job
+** fails with the record's topic, partition and offset.
+**
+** Memory: librdkafka messages are kept until the next poll, because decoded strings point into
+** their payloads (zero copy); the batch arena holds the rest.
 **
 ** SPDX-License-Identifier: MIT
 */
+#include <regex.h>
 #include <stdio.h>
 
+#include "base/cast.h"
+#include "base/datetime.h"
 #include "base/log.h"
 #include "connectors/kafka/kafka.h"
 
 #define METADATA_TIMEOUT_MS 30000
 
+enum { START_EARLIEST, START_LATEST, START_GROUP, START_TIMESTAMP, START_SPECIFIC };
+enum { BOUND_NONE, BOUND_LATEST, BOUND_GROUP, BOUND_TIMESTAMP, BOUND_SPECIFIC };
+
+typedef struct kpart {
+    const char *topic;
+    int32_t part;
+    int64_t next;  /* next offset to read; -1 before the first record */
+    int64_t end;   /* bounded: stop offset (exclusive) */
+    uint8_t done;
+} kpart;
+
 typedef struct kafka_source {
     sl_source base;
     const sl_tabledef *table;
     sl_job_ctx *job;
-    rd_kafka_t *rk;
-    rd_kafka_queue_t *q;
-    const char *topic;
-    int npart;
-    int64_t *end;  /* bounded: stop offset per partition (exclusive) */
-    int64_t *next; /* next offset to read per partition */
-    uint8_t *done; /* bounded: partition finished */
-    int remaining; /* bounded: partitions not finished */
-    int bounded;
-    int commit; /* a group.id was given: commit offsets */
+    const uint8_t *needed;
+    int upsert;
+    int ncol;
     sl_arena ar;
     sl_kafka_layout lay;
+    rd_kafka_t *rk;
+    rd_kafka_queue_t *q;
+    /* topics */
+    const char **topics;
+    int ntopics;
+    int use_pattern;
+    regex_t pattern;
+    /* partitions */
+    kpart *parts;
+    int nparts, cap;
+    int last; /* index of the last partition looked up: records come in runs */
+    int remaining;
+    int start, bound;
+    int64_t discover_ms, next_discover;
+    int commit;
+    const char *group;
+    /* formats */
     const sl_format_desc *kfmt, *vfmt;
     sl_decoder *kdec, *vdec;
     sl_value *kvals, *vvals;
+    sl_kafka_dlq *dlq;
+    /* messages of the last poll */
     rd_kafka_message_t **msgs;
-    size_t nmsgs, cap;
-    int ncol;
+    size_t nmsgs, mcap;
 } kafka_source;
 
 static void release_messages(kafka_source *ks)
@@ -56,129 +90,482 @@ static void release_messages(kafka_source *ks)
     ks->nmsgs = 0;
 }
 
-static int kafka_error(sl_err *err, int code, rd_kafka_resp_err_t e, const char *fmt, ...)
-    SL_PRINTF(4, 5);
-static int kafka_error(sl_err *err, int code, rd_kafka_resp_err_t e, const char *fmt, ...)
+static int find_part(kafka_source *ks, const char *topic, int32_t part)
 {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    sl_err_set(err, code, "%s: %s (%s)", msg, rd_kafka_err2str(e), rd_kafka_err2name(e));
-    err->detail = e;
-    err->origin = "kafka";
-    return code;
+    if (ks->last < ks->nparts && ks->parts[ks->last].part == part &&
+        strcmp(ks->parts[ks->last].topic, topic) == 0)
+        return ks->last;
+    for (int i = 0; i < ks->nparts; i++)
+        if (ks->parts[i].part == part && strcmp(ks->parts[i].topic, topic) == 0)
+            return ks->last = i;
+    return -1;
 }
 
-static void mark_done(kafka_source *ks, int p)
+static int add_part(kafka_source *ks, const char *topic, int32_t part)
 {
-    if (!ks->done[p]) {
-        ks->done[p] = 1;
+    if (ks->nparts == ks->cap) {
+        ks->cap = ks->cap ? ks->cap * 2 : 16;
+        ks->parts = sl_realloc(ks->parts, sizeof(kpart) * (size_t)ks->cap);
+    }
+    kpart *p = &ks->parts[ks->nparts];
+    p->topic = sl_arena_strdup(&ks->ar, topic);
+    p->part = part;
+    p->next = -1;
+    p->end = INT64_MAX;
+    p->done = 0;
+    ks->remaining++;
+    return ks->nparts++;
+}
+
+static void mark_done(kafka_source *ks, kpart *p)
+{
+    if (!p->done) {
+        p->done = 1;
         ks->remaining--;
     }
 }
 
-static int record_error(kafka_source *ks, const rd_kafka_message_t *m, const char *what,
-                        sl_err *sub, sl_err *err)
+static int topic_wanted(kafka_source *ks, const char *name)
 {
-    sl_err_set(err, SL_DATA, "topic '%s', partition %d, offset %lld: %s%s", ks->topic,
-               (int)m->partition, (long long)m->offset, what, sub->msg);
-    err->origin = "kafka";
-    return SL_DATA;
+    if (ks->use_pattern) return regexec(&ks->pattern, name, 0, NULL, 0) == 0;
+    for (int i = 0; i < ks->ntopics; i++)
+        if (strcmp(ks->topics[i], name) == 0) return 1;
+    return 0;
 }
 
-static int decode_message(kafka_source *ks, rd_kafka_message_t *m, sl_batch *out, sl_err *err)
+/*
+** Read the cluster's metadata and add the partitions of wanted topics not seen yet. With
+** pattern subscription all topics are listed; otherwise only ours (a missing named topic is
+** an error at start-up).
+*/
+static int discover(kafka_source *ks, int *added, int first, sl_err *err)
 {
-    if (!m->key) return SL_OK; /* a null key produces no row (spec 5.4) */
-    sl_err sub = SL_ERR_INIT;
-    int rc = ks->kfmt->decode(ks->kdec, m->key, m->key_len, ks->kvals, &out->ar, &sub);
-    if (rc == SL_DONE) return SL_OK;
-    if (rc) return record_error(ks, m, "cannot decode the key: ", &sub, err);
-    int kind = SL_INSERT;
-    if (!m->payload) {
-        kind = SL_DELETE;
-    } else {
-        rc = ks->vfmt->decode(ks->vdec, m->payload, m->len, ks->vvals, &out->ar, &sub);
-        if (rc == SL_DONE) return SL_OK;
-        if (rc) return record_error(ks, m, "", &sub, err);
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(ks->rk, 1, NULL, &md, METADATA_TIMEOUT_MS);
+    *added = 0;
+    if (e)
+        return sl_kafka_error(err, first ? SL_UNAVAILABLE : SL_CONNECTOR, e,
+                              "cannot read the metadata of the Kafka cluster at %s",
+                              sl_opt_str(&ks->table->opts, "properties.bootstrap.servers", "?"));
+    int rc = SL_OK;
+    for (int i = 0; i < ks->ntopics && !ks->use_pattern && first; i++) {
+        int found = 0;
+        for (int t = 0; t < md->topic_cnt; t++)
+            if (strcmp(md->topics[t].topic, ks->topics[i]) == 0 && !md->topics[t].err) found = 1;
+        if (!found) {
+            rc = sl_kafka_error(err, SL_CONNECTOR, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+                                "topic '%s' is not available", ks->topics[i]);
+            break;
+        }
     }
-    sl_origin *o = sl_arena_alloc(&out->ar, sizeof *o);
-    o->topic = ks->topic;
+    for (int t = 0; t < md->topic_cnt && !rc; t++) {
+        const struct rd_kafka_metadata_topic *mt = &md->topics[t];
+        if (mt->err || !topic_wanted(ks, mt->topic)) continue;
+        for (int p = 0; p < mt->partition_cnt; p++)
+            if (find_part(ks, mt->topic, mt->partitions[p].id) < 0) {
+                add_part(ks, mt->topic, mt->partitions[p].id);
+                (*added)++;
+            }
+    }
+    rd_kafka_metadata_destroy(md);
+    return rc;
+}
+
+static int watermarks(kafka_source *ks, const kpart *p, int64_t *lo, int64_t *hi, sl_err *err)
+{
+    rd_kafka_resp_err_t e =
+        rd_kafka_query_watermark_offsets(ks->rk, p->topic, p->part, lo, hi, METADATA_TIMEOUT_MS);
+    if (e)
+        return sl_kafka_error(err, SL_UNAVAILABLE, e,
+                              "cannot read the offsets of topic '%s' partition %d", p->topic,
+                              (int)p->part);
+    return SL_OK;
+}
+
+/* Offsets of a list for a timestamp (offsets_for_times) or the group (committed). */
+static int lookup_offsets(kafka_source *ks, int from, int timestamps, int64_t ts, int64_t *out,
+                          sl_err *err)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->nparts - from);
+    for (int i = from; i < ks->nparts; i++)
+        rd_kafka_topic_partition_list_add(l, ks->parts[i].topic, ks->parts[i].part)->offset = ts;
+    rd_kafka_resp_err_t e = timestamps ? rd_kafka_offsets_for_times(ks->rk, l, METADATA_TIMEOUT_MS)
+                                       : rd_kafka_committed(ks->rk, l, METADATA_TIMEOUT_MS);
+    int rc = SL_OK;
+    if (e) {
+        rc = sl_kafka_error(err, SL_UNAVAILABLE, e, "cannot look up %s offsets",
+                            timestamps ? "timestamp" : "committed");
+    } else {
+        for (int i = 0; i < l->cnt; i++) {
+            if (l->elems[i].err) {
+                rc = sl_kafka_error(err, SL_CONNECTOR, l->elems[i].err,
+                                    "cannot look up offsets of topic '%s' partition %d",
+                                    l->elems[i].topic, (int)l->elems[i].partition);
+                break;
+            }
+            out[i] = l->elems[i].offset;
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+    return rc;
+}
+
+/* The start position of partitions [from, nparts): absolute or logical offsets. */
+static int start_offsets(kafka_source *ks, int from, int64_t *start, sl_err *err)
+{
+    const sl_optset *os = &ks->table->opts;
+    int n = ks->nparts - from;
+    int mode = from > 0 ? START_EARLIEST : ks->start; /* discovered later: from the beginning */
+    for (int i = 0; i < n; i++) start[i] = RD_KAFKA_OFFSET_BEGINNING;
+    switch (mode) {
+    case START_LATEST:
+        /* The end as of start-up, resolved now: librdkafka would resolve END lazily, after the
+        ** assignment, and records produced in between would be skipped. */
+        for (int i = 0; i < n; i++) {
+            int64_t lo, hi;
+            int rc = watermarks(ks, &ks->parts[from + i], &lo, &hi, err);
+            if (rc) return rc;
+            start[i] = hi;
+        }
+        return SL_OK;
+    case START_GROUP:
+        for (int i = 0; i < n; i++) start[i] = RD_KAFKA_OFFSET_STORED;
+        return SL_OK;
+    case START_TIMESTAMP: {
+        int rc = lookup_offsets(ks, from, 1, sl_opt_long(os, "scan.startup.timestamp-millis", 0),
+                                start, err);
+        if (rc) return rc;
+        for (int i = 0; i < n; i++)
+            if (start[i] < 0) start[i] = RD_KAFKA_OFFSET_END; /* nothing at or after it yet */
+        return SL_OK;
+    }
+    case START_SPECIFIC: {
+        int *parts, cnt;
+        int64_t *offs;
+        sl_kafka_parse_offsets(&ks->ar, sl_optset_get(os, "scan.startup.specific-offsets"), &parts,
+                               &offs, &cnt);
+        /* Partitions not listed: the group's committed offset, else the earliest (Flink). */
+        for (int i = 0; i < n; i++) start[i] = ks->group ? RD_KAFKA_OFFSET_STORED
+                                                         : RD_KAFKA_OFFSET_BEGINNING;
+        for (int k = 0; k < cnt; k++)
+            for (int i = 0; i < n; i++)
+                if (ks->parts[from + i].part == parts[k]) start[i] = offs[k];
+        return SL_OK;
+    }
+    default: return SL_OK;
+    }
+}
+
+/* Bounded reading: end offsets, absolute starts, and partitions with nothing to read. */
+static int resolve_bounds(kafka_source *ks, int64_t *start, sl_err *err)
+{
+    const sl_optset *os = &ks->table->opts;
+    int n = ks->nparts, rc;
+    int64_t *end = sl_arena_alloc(&ks->ar, sizeof(int64_t) * (size_t)(n + 1));
+    int64_t *committed = NULL;
+    if (ks->bound == BOUND_GROUP || ks->start == START_GROUP ||
+        (ks->start == START_SPECIFIC && ks->group)) {
+        committed = sl_arena_alloc(&ks->ar, sizeof(int64_t) * (size_t)(n + 1));
+        if ((rc = lookup_offsets(ks, 0, 0, 0, committed, err))) return rc;
+    }
+    if (ks->bound == BOUND_TIMESTAMP &&
+        (rc = lookup_offsets(ks, 0, 1, sl_opt_long(os, "scan.bounded.timestamp-millis", 0), end,
+                             err)))
+        return rc;
+    int *sparts = NULL, scnt = 0;
+    int64_t *soffs = NULL;
+    if (ks->bound == BOUND_SPECIFIC)
+        sl_kafka_parse_offsets(&ks->ar, sl_optset_get(os, "scan.bounded.specific-offsets"),
+                               &sparts, &soffs, &scnt);
+    for (int i = 0; i < n; i++) {
+        kpart *p = &ks->parts[i];
+        int64_t lo, hi;
+        if ((rc = watermarks(ks, p, &lo, &hi, err))) return rc;
+        switch (ks->bound) {
+        case BOUND_LATEST: p->end = hi; break;
+        case BOUND_GROUP: p->end = committed[i] >= 0 ? committed[i] : lo; break;
+        case BOUND_TIMESTAMP: p->end = end[i] >= 0 ? end[i] : hi; break;
+        case BOUND_SPECIFIC:
+            p->end = -1; /* partitions not listed are not read */
+            for (int k = 0; k < scnt; k++)
+                if (soffs && sparts[k] == p->part) p->end = soffs[k];
+            break;
+        default: break;
+        }
+        int64_t s = start[i];
+        if (s == RD_KAFKA_OFFSET_BEGINNING) s = lo;
+        else if (s == RD_KAFKA_OFFSET_END) s = hi;
+        else if (s == RD_KAFKA_OFFSET_STORED) {
+            if (committed && committed[i] >= 0) s = committed[i];
+            else if (ks->start == START_SPECIFIC) s = lo;
+            else s = -1; /* no committed offset: auto.offset.reset decides when reading */
+        }
+        if (s >= 0) {
+            start[i] = s;
+            if (s >= p->end) mark_done(ks, p);
+        }
+    }
+    return SL_OK;
+}
+
+static int assign_all(kafka_source *ks, const int64_t *start_new, int from, sl_err *err)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->nparts);
+    for (int i = 0; i < ks->nparts; i++) {
+        kpart *p = &ks->parts[i];
+        if (p->done) continue;
+        int64_t off = i >= from ? start_new[i - from] : p->next >= 0 ? p->next
+                                                                        : RD_KAFKA_OFFSET_BEGINNING;
+        rd_kafka_topic_partition_list_add(l, p->topic, p->part)->offset = off;
+    }
+    rd_kafka_resp_err_t e = rd_kafka_assign(ks->rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    if (e) return sl_kafka_error(err, SL_CONNECTOR, e, "cannot assign the partitions to read");
+    return SL_OK;
+}
+
+/* ---- records to rows ------------------------------------------------------------------ */
+
+static const char *ts_type_name(rd_kafka_timestamp_type_t t)
+{
+    return t == RD_KAFKA_TIMESTAMP_CREATE_TIME      ? "CreateTime"
+           : t == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? "LogAppendTime"
+                                                     : "NoTimestampType";
+}
+
+/* The headers of a record as MAP<STRING, BYTES>; duplicate names: the last wins. */
+static sl_value headers_value(sl_arena *ar, const rd_kafka_message_t *m)
+{
+    rd_kafka_headers_t *h = NULL;
+    sl_value v = {0};
+    v.tag = SL_V_MAP;
+    if (rd_kafka_message_headers(m, &h) || !h) {
+        v.u.list = sl_arena_alloc(ar, sizeof(sl_value)); /* no headers: an empty map */
+        return v;
+    }
+    size_t cnt = rd_kafka_header_cnt(h);
+    sl_value *kv = sl_arena_alloc(ar, sizeof(sl_value) * (2 * cnt + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        const char *name;
+        const void *val;
+        size_t sz;
+        if (rd_kafka_header_get_all(h, i, &name, &val, &sz)) break;
+        size_t j;
+        for (j = 0; j < n; j++)
+            if (kv[j].n == strlen(name) && memcmp(kv[j].u.z, name, kv[j].n) == 0) break;
+        if (j == n) n++;
+        kv[j] = sl_string(name, strlen(name));
+        kv[cnt + j] = val ? sl_bytes(val, sz) : sl_null();
+    }
+    /* keys are kv[0..n), values kv[cnt..cnt+n): make them contiguous */
+    memmove(kv + n, kv + cnt, sizeof(sl_value) * n);
+    v.n = (uint32_t)n;
+    v.u.list = kv;
+    return v;
+}
+
+static int fill_metadata(kafka_source *ks, const rd_kafka_message_t *m, sl_row *row,
+                         sl_arena *ar, sl_err *err)
+{
+    const sl_schema *s = &ks->table->schema;
+    for (int i = 0; i < ks->ncol; i++) {
+        int meta = ks->lay.meta[i];
+        if (!meta || !ks->needed[i]) continue;
+        sl_value v = sl_null();
+        rd_kafka_timestamp_type_t tt;
+        int64_t ts;
+        switch (meta) {
+        case SL_KMETA_TOPIC: {
+            const char *name = rd_kafka_topic_name(m->rkt);
+            v = sl_string(name, strlen(name));
+            break;
+        }
+        case SL_KMETA_PARTITION: v = sl_int(m->partition); break;
+        case SL_KMETA_OFFSET: v = sl_int(m->offset); break;
+        case SL_KMETA_TIMESTAMP:
+            ts = rd_kafka_message_timestamp(m, &tt);
+            v = sl_timestamp(sl_floordiv(ts, 1000), (uint32_t)(sl_floormod(ts, 1000) * 1000000));
+            break;
+        case SL_KMETA_TIMESTAMP_TYPE: {
+            rd_kafka_message_timestamp(m, &tt);
+            const char *name = ts_type_name(tt);
+            v = sl_string(name, strlen(name));
+            break;
+        }
+        case SL_KMETA_HEADERS: v = headers_value(ar, m); break;
+        case SL_KMETA_LEADER_EPOCH:
+            /* librdkafka 2.0.2 does not report it: unknown, as Java's Optional.empty(). */
+            break;
+        default: break;
+        }
+        const sl_type *from = sl_kafka_meta_type(meta);
+        if (!sl_type_equal(from, &s->cols[i].type) && v.tag != SL_V_NULL) {
+            int rc = sl_cast(&v, from, &s->cols[i].type, 0, ar, &row->col[i], err);
+            if (rc) return rc;
+        } else {
+            row->col[i] = v;
+        }
+    }
+    return SL_OK;
+}
+
+static const sl_origin *origin_of(kafka_source *ks, const rd_kafka_message_t *m, sl_arena *ar)
+{
+    sl_origin *o = sl_arena_alloc(ar, sizeof *o);
+    rd_kafka_timestamp_type_t tt;
+    o->topic = rd_kafka_topic_name(m->rkt);
     o->partition = m->partition;
     o->offset = m->offset;
-    rd_kafka_timestamp_type_t tstype;
-    o->timestamp = rd_kafka_message_timestamp(m, &tstype);
+    o->timestamp = rd_kafka_message_timestamp(m, &tt);
     o->key = m->key;
     o->klen = m->key_len;
     o->value = m->payload;
     o->vlen = m->len;
-    sl_row *row = sl_batch_new_row(out, ks->ncol, o);
+    SL_UNUSED(ks);
+    return o;
+}
+
+/* A record that could not become a row: the policy decides (fail, skip, dead-letter). */
+static int bad_record(kafka_source *ks, const rd_kafka_message_t *m, const sl_origin *o,
+                      const char *what, sl_err *sub, sl_err *err)
+{
+    sl_err_set(err, SL_DATA, "topic '%s', partition %d, offset %lld: %s%s",
+               rd_kafka_topic_name(m->rkt), (int)m->partition, (long long)m->offset, what,
+               sub->msg);
+    err->origin = "kafka";
+    rd_kafka_headers_t *h = NULL, *copy = NULL;
+    if (!rd_kafka_message_headers(m, &h) && h) copy = rd_kafka_headers_copy(h);
+    return sl_kafka_dlq_handle(ks->dlq, o, copy, "deserialization", err);
+}
+
+static int decode_message(kafka_source *ks, rd_kafka_message_t *m, sl_batch *out, sl_err *err)
+{
+    sl_err sub = SL_ERR_INIT;
+    const sl_origin *o = origin_of(ks, m, &out->ar);
+    int rc;
+    if (ks->kdec) {
+        if (!m->key) {
+            if (ks->upsert) return SL_OK; /* a null key produces no row (spec 5.4) */
+            for (int i = 0; i < ks->lay.nkey; i++) ks->kvals[i] = sl_null();
+        } else {
+            rc = ks->kfmt->decode(ks->kdec, m->key, m->key_len, ks->kvals, &out->ar, &sub);
+            if (rc == SL_DONE) return SL_OK;
+            if (rc) return bad_record(ks, m, o, "cannot decode the key: ", &sub, err);
+        }
+    }
+    int kind = SL_INSERT;
+    if (!m->payload && ks->upsert) {
+        kind = SL_DELETE;
+    } else {
+        rc = ks->vfmt->decode(ks->vdec, m->payload, m->len, ks->vvals, &out->ar, &sub);
+        if (rc == SL_DONE) return SL_OK;
+        if (rc) return bad_record(ks, m, o, "", &sub, err);
+    }
+    sl_row *row = sl_row_new(&out->ar, ks->ncol);
     row->kind = (uint8_t)kind;
     for (int i = 0; i < ks->lay.nkey; i++) row->col[ks->lay.key[i]] = ks->kvals[i];
     if (kind == SL_INSERT)
         for (int i = 0; i < ks->lay.nvalue; i++) row->col[ks->lay.value[i]] = ks->vvals[i];
+    if ((rc = fill_metadata(ks, m, row, &out->ar, &sub)))
+        return bad_record(ks, m, o, "metadata: ", &sub, err);
+    sl_batch_add(out, row, o);
     return SL_OK;
+}
+
+/* ---- the source ----------------------------------------------------------------------- */
+
+static int rediscover(kafka_source *ks, sl_err *err)
+{
+    int from = ks->nparts, added;
+    int rc = discover(ks, &added, 0, err);
+    if (rc || !added) return rc;
+    int64_t *start = sl_arena_alloc(&ks->ar, sizeof(int64_t) * (size_t)added);
+    for (int i = 0; i < added; i++) start[i] = RD_KAFKA_OFFSET_BEGINNING;
+    sl_log(SL_LOG_INFO, "kafka", "%s: found %d new partition%s", ks->table->qualified, added,
+           added == 1 ? "" : "s");
+    return assign_all(ks, start, from, err);
 }
 
 static int kafka_poll(sl_source *src, sl_batch *out, int max, int timeout_ms, sl_err *err)
 {
     kafka_source *ks = (kafka_source *)src;
     release_messages(ks);
-    if (ks->bounded && ks->remaining == 0) return SL_DONE;
-    if ((size_t)max > ks->cap) {
-        ks->cap = (size_t)max;
-        ks->msgs = sl_realloc(ks->msgs, sizeof(*ks->msgs) * ks->cap);
+    if (ks->bound && ks->remaining == 0) return SL_DONE;
+    if (ks->discover_ms > 0) {
+        int64_t now = sl_now_ms();
+        if (now >= ks->next_discover) {
+            int rc = rediscover(ks, err);
+            if (rc) return rc;
+            ks->next_discover = now + ks->discover_ms;
+        }
+    }
+    if ((size_t)max > ks->mcap) {
+        ks->mcap = (size_t)max;
+        ks->msgs = sl_realloc(ks->msgs, sizeof(*ks->msgs) * ks->mcap);
     }
     ssize_t n = rd_kafka_consume_batch_queue(ks->q, timeout_ms, ks->msgs, (size_t)max);
     if (n < 0)
-        return kafka_error(err, SL_CONNECTOR, rd_kafka_last_error(), "consuming topic '%s'",
-                           ks->topic);
+        return sl_kafka_error(err, SL_CONNECTOR, rd_kafka_last_error(), "consuming from Kafka");
     ks->nmsgs = (size_t)n;
     for (ssize_t i = 0; i < n; i++) {
         rd_kafka_message_t *m = ks->msgs[i];
-        int p = m->partition;
+        int pi = m->rkt ? find_part(ks, rd_kafka_topic_name(m->rkt), m->partition) : -1;
+        kpart *p = pi >= 0 ? &ks->parts[pi] : NULL;
         if (m->err) {
             if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                if (ks->bounded && p >= 0 && p < ks->npart && ks->next[p] >= ks->end[p])
-                    mark_done(ks, p);
+                /* At the end of what the partition holds: finished if that is past the bound. */
+                if (ks->bound && p && m->offset >= p->end) mark_done(ks, p);
                 continue;
             }
             char reason[512];
             rd_kafka_resp_err_t fe = rd_kafka_fatal_error(ks->rk, reason, sizeof reason);
-            if (fe) return kafka_error(err, SL_CONNECTOR, fe, "fatal consumer error: %s", reason);
+            if (fe)
+                return sl_kafka_error(err, SL_CONNECTOR, fe, "fatal consumer error: %s", reason);
+            if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
+                return sl_kafka_error(
+                    err, SL_CONNECTOR, m->err,
+                    "topic '%s' partition %d has no committed offset for group '%s' (or it is "
+                    "out of range); set 'properties.auto.offset.reset' to 'earliest' or "
+                    "'latest' to choose where to start",
+                    p ? p->topic : "?", p ? (int)p->part : -1, ks->group ? ks->group : "");
             if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
                 m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
                 m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
                 m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE)
-                return kafka_error(err, SL_CONNECTOR, m->err, "reading topic '%s'", ks->topic);
-            sl_log(SL_LOG_WARN, "kafka", "topic '%s': %s", ks->topic, rd_kafka_message_errstr(m));
+                return sl_kafka_error(err, SL_CONNECTOR, m->err, "reading topic '%s'",
+                                      p ? p->topic : "?");
+            sl_log(SL_LOG_WARN, "kafka", "%s: %s", ks->table->qualified,
+                   rd_kafka_message_errstr(m));
             continue;
         }
-        if (p < 0 || p >= ks->npart) continue;
-        if (ks->bounded && (ks->done[p] || m->offset >= ks->end[p])) {
+        if (!p) continue;
+        if (ks->bound && (p->done || m->offset >= p->end)) {
             mark_done(ks, p);
             continue;
         }
         int rc = decode_message(ks, m, out, err);
         if (rc) return rc;
-        ks->next[p] = m->offset + 1;
-        if (ks->bounded && ks->next[p] >= ks->end[p]) mark_done(ks, p);
+        p->next = m->offset + 1;
+        if (ks->bound && p->next >= p->end) mark_done(ks, p);
     }
-    return ks->bounded && ks->remaining == 0 ? SL_DONE : SL_OK;
+    return ks->bound && ks->remaining == 0 ? SL_DONE : SL_OK;
 }
 
 static int kafka_commit(sl_source *src, sl_err *err)
 {
     kafka_source *ks = (kafka_source *)src;
-    if (!ks->commit) return SL_OK;
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->npart);
-    for (int p = 0; p < ks->npart; p++)
-        if (ks->next[p] > 0) rd_kafka_topic_partition_list_add(l, ks->topic, p)->offset = ks->next[p];
+    int rc = sl_kafka_dlq_flush(ks->dlq, err);
+    if (rc || !ks->commit) return rc;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->nparts);
+    for (int i = 0; i < ks->nparts; i++)
+        if (ks->parts[i].next >= 0)
+            rd_kafka_topic_partition_list_add(l, ks->parts[i].topic, ks->parts[i].part)->offset =
+                ks->parts[i].next;
     rd_kafka_resp_err_t e = l->cnt ? rd_kafka_commit(ks->rk, l, 0) : RD_KAFKA_RESP_ERR_NO_ERROR;
     rd_kafka_topic_partition_list_destroy(l);
     if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
-        return kafka_error(err, SL_CONNECTOR, e, "committing offsets of topic '%s'", ks->topic);
+        return sl_kafka_error(err, SL_CONNECTOR, e, "committing offsets of group '%s'", ks->group);
     return SL_OK;
 }
 
@@ -194,11 +581,30 @@ static void kafka_close(sl_source *src)
         rd_kafka_consumer_close(ks->rk);
         rd_kafka_destroy(ks->rk);
     }
+    sl_kafka_dlq_free(ks->dlq);
+    if (ks->use_pattern) regfree(&ks->pattern);
+    sl_free(ks->parts);
     sl_arena_free(&ks->ar);
     sl_free(ks);
 }
 
 static const sl_source_vt kafka_source_vt = {kafka_poll, kafka_commit, kafka_close};
+
+int sl_kafka_source_txn_offsets(sl_source *src, rd_kafka_topic_partition_list_t **offsets,
+                                rd_kafka_consumer_group_metadata_t **group)
+{
+    if (!src || src->vt != &kafka_source_vt) return 0;
+    kafka_source *ks = (kafka_source *)src;
+    if (!ks->commit) return 0;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->nparts);
+    for (int i = 0; i < ks->nparts; i++)
+        if (ks->parts[i].next >= 0)
+            rd_kafka_topic_partition_list_add(l, ks->parts[i].topic, ks->parts[i].part)->offset =
+                ks->parts[i].next;
+    *offsets = l;
+    *group = rd_kafka_consumer_group_metadata(ks->rk);
+    return 1;
+}
 
 static int make_decoder(kafka_source *ks, const sl_source_ctx *ctx, const char *slot,
                         const int *idx, int n, const char *strip, const sl_format_desc **fd,
@@ -207,68 +613,78 @@ static int make_decoder(kafka_source *ks, const sl_source_ctx *ctx, const char *
     *fd = sl_registry_slot_format(ctx->reg, ctx->table, slot);
     if (!*fd) return sl_err_set(err, SL_CONFIG, "no format for '%s'", slot);
     sl_format_ctx *fc = sl_format_ctx_build(&ks->ar, ctx->table, slot, idx, n, strip);
-    fc->topic = ks->topic;
+    fc->topic = ks->ntopics == 1 ? ks->topics[0] : NULL;
     return (*fd)->decoder_new(fc, dec, err);
 }
 
-static int discover(kafka_source *ks, sl_err *err)
+static int parse_modes(kafka_source *ks, const sl_optset *os)
 {
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(ks->rk, ks->topic, NULL);
-    const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(ks->rk, 0, rkt, &md, METADATA_TIMEOUT_MS);
-    int rc = SL_OK;
-    if (e) {
-        rc = kafka_error(err, SL_UNAVAILABLE, e,
-                         "cannot read the metadata of topic '%s' from the Kafka cluster at %s",
-                         ks->topic,
-                         sl_opt_str(&ks->table->opts, "properties.bootstrap.servers", "?"));
-    } else if (md->topic_cnt < 1 || md->topics[0].err) {
-        rd_kafka_resp_err_t te = md->topic_cnt < 1 ? RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
-                                                   : md->topics[0].err;
-        rc = kafka_error(err, SL_CONNECTOR, te, "topic '%s' is not available", ks->topic);
-    } else {
-        ks->npart = md->topics[0].partition_cnt;
+    static const char *const starts[] = {"earliest-offset", "latest-offset", "group-offsets",
+                                         "timestamp", "specific-offsets"};
+    static const char *const bounds[] = {"unbounded", "latest-offset", "group-offsets",
+                                         "timestamp", "specific-offsets"};
+    const char *s = ks->upsert ? "earliest-offset" : sl_opt_str(os, "scan.startup.mode",
+                                                                "group-offsets");
+    const char *b = sl_opt_str(os, "scan.bounded.mode", "unbounded");
+    for (int i = 0; i < 5; i++) {
+        if (sl_strcaseeq(s, starts[i])) ks->start = i;
+        if (sl_strcaseeq(b, bounds[i])) ks->bound = i;
     }
-    if (md) rd_kafka_metadata_destroy(md);
-    rd_kafka_topic_destroy(rkt);
-    return rc;
+    return SL_OK;
 }
 
-static int upsert_kafka_open(const sl_source_ctx *ctx, sl_source **out, sl_err *err)
+static int open_source(const sl_source_ctx *ctx, int upsert, sl_source **out, sl_err *err)
 {
     const sl_tabledef *t = ctx->table;
+    const sl_optset *os = &t->opts;
     kafka_source *ks = sl_calloc(1, sizeof *ks);
     ks->base.vt = &kafka_source_vt;
     ks->table = t;
     ks->job = ctx->job;
+    ks->needed = ctx->needed;
+    ks->upsert = upsert;
     ks->ncol = t->schema.ncol;
     sl_arena_init(&ks->ar, 4096);
-    ks->topic = sl_optset_get(&t->opts, "topic");
-    ks->bounded = sl_strcaseeq(sl_opt_str(&t->opts, "scan.bounded.mode", "unbounded"),
-                               "latest-offset");
-    sl_kafka_layout_upsert(&ks->ar, t, &ks->lay);
+    sl_kafka_layout_build(&ks->ar, t, upsert, &ks->lay);
     ks->kvals = sl_arena_calloc(&ks->ar, sizeof(sl_value) * (size_t)(ks->lay.nkey + 1));
     ks->vvals = sl_arena_calloc(&ks->ar, sizeof(sl_value) * (size_t)(ks->lay.nvalue + 1));
+    ks->topics = sl_kafka_topics(&ks->ar, t, &ks->ntopics);
+    const char *pattern = sl_optset_get(os, "topic-pattern");
+    int rc = SL_OK;
+    if (pattern) {
+        char anchored[1024];
+        snprintf(anchored, sizeof anchored, "^(%s)$", pattern);
+        if (regcomp(&ks->pattern, anchored, REG_EXTENDED | REG_NOSUB))
+            rc = sl_err_set(err, SL_CONFIG, "invalid 'topic-pattern'");
+        else ks->use_pattern = 1;
+    }
+    parse_modes(ks, os);
+    ks->group = sl_optset_get(os, "properties.group.id");
+    ks->commit = ks->group != NULL;
+    ks->discover_ms = ks->bound ? 0 : sl_opt_duration_ms(os, "scan.topic-partition-discovery.interval",
+                                                         300000);
+    ks->next_discover = sl_now_ms() + ks->discover_ms;
 
-    const char *group = sl_optset_get(&t->opts, "properties.group.id");
-    ks->commit = group != NULL;
-    /* assign() needs a consumer group object; without a user group.id no offsets are
-    ** committed, so the generated id only names the client. */
-    char gid[256];
+    /* assign() needs a group object; without the user's group.id nothing is committed, so a
+    ** generated id only names the client. */
+    char gid[512];
     snprintf(gid, sizeof gid, "sluice-%s", t->qualified);
+    const char *reset = sl_optset_get(os, "properties.auto.offset.reset");
     const char *overrides[] = {"enable.auto.commit", "false",
                                "enable.auto.offset.store", "false",
                                "enable.partition.eof", "true",
-                               "auto.offset.reset", "earliest",
-                               group ? NULL : "group.id", gid,
+                               "auto.offset.reset", reset ? reset : "error",
+                               ks->group ? NULL : "group.id", gid,
                                NULL};
     char errstr[512];
-    int rc = make_decoder(ks, ctx, "key.format", ks->lay.key, ks->lay.nkey, ks->lay.key_prefix,
+    if (!rc && ks->lay.key_slot)
+        rc = make_decoder(ks, ctx, ks->lay.key_slot, ks->lay.key, ks->lay.nkey, ks->lay.key_prefix,
                           &ks->kfmt, &ks->kdec, err);
     if (!rc)
-        rc = make_decoder(ks, ctx, "value.format", ks->lay.value, ks->lay.nvalue, NULL,
+        rc = make_decoder(ks, ctx, ks->lay.value_slot, ks->lay.value, ks->lay.nvalue, NULL,
                           &ks->vfmt, &ks->vdec, err);
-    rd_kafka_conf_t *conf = rc ? NULL : sl_kafka_conf(t, overrides, err);
+    if (!rc) rc = sl_kafka_dlq_open(t, ctx->job, &ks->dlq, err);
+    rd_kafka_conf_t *conf = rc ? NULL : sl_kafka_conf(t, overrides, NULL, err);
     if (!rc && !conf) rc = err->code;
     if (!rc) {
         ks->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
@@ -277,47 +693,35 @@ static int upsert_kafka_open(const sl_source_ctx *ctx, sl_source **out, sl_err *
             rc = sl_err_set(err, SL_CONNECTOR, "cannot create a Kafka consumer: %s", errstr);
         }
     }
-    if (!rc) rc = discover(ks, err);
+    int added = 0;
+    if (!rc) rc = discover(ks, &added, 1, err);
     if (!rc) {
-        ks->end = sl_arena_calloc(&ks->ar, sizeof(int64_t) * (size_t)(ks->npart + 1));
-        ks->next = sl_arena_calloc(&ks->ar, sizeof(int64_t) * (size_t)(ks->npart + 1));
-        ks->done = sl_arena_calloc(&ks->ar, (size_t)ks->npart + 1);
-        ks->remaining = ks->npart;
-        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->npart);
-        for (int p = 0; p < ks->npart && !rc; p++) {
-            if (ks->bounded) {
-                int64_t lo, hi;
-                rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
-                    ks->rk, ks->topic, p, &lo, &hi, METADATA_TIMEOUT_MS);
-                if (e) {
-                    rc = kafka_error(err, SL_UNAVAILABLE, e,
-                                     "cannot read the end offset of topic '%s' partition %d",
-                                     ks->topic, p);
-                    break;
-                }
-                ks->end[p] = hi;
-                if (lo >= hi) {
-                    mark_done(ks, p);
-                    continue;
-                }
-            }
-            rd_kafka_topic_partition_list_add(l, ks->topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-        }
-        if (!rc && l->cnt) {
-            rd_kafka_resp_err_t e = rd_kafka_assign(ks->rk, l);
-            if (e) rc = kafka_error(err, SL_CONNECTOR, e, "cannot assign topic '%s'", ks->topic);
-        }
-        rd_kafka_topic_partition_list_destroy(l);
+        int64_t *start = sl_arena_alloc(&ks->ar, sizeof(int64_t) * (size_t)(ks->nparts + 1));
+        rc = start_offsets(ks, 0, start, err);
+        if (!rc && ks->bound) rc = resolve_bounds(ks, start, err);
+        if (!rc) rc = assign_all(ks, start, 0, err);
     }
     if (!rc) ks->q = rd_kafka_queue_get_consumer(ks->rk);
     if (rc) {
         kafka_close(&ks->base);
         return rc;
     }
-    sl_log(SL_LOG_INFO, "kafka", "reading topic '%s' (%d partitions)%s", ks->topic, ks->npart,
-           ks->bounded ? " up to its current end" : "");
+    sl_log(SL_LOG_INFO, "kafka", "%s: reading %d partition%s%s", t->qualified, ks->nparts,
+           ks->nparts == 1 ? "" : "s", ks->bound ? " up to the bound" : "");
     *out = &ks->base;
     return SL_OK;
 }
 
-const sl_rt_connector sl_rt_upsert_kafka = {"upsert-kafka", upsert_kafka_open, NULL};
+static int kafka_source_open(const sl_source_ctx *ctx, sl_source **out, sl_err *err)
+{
+    return open_source(ctx, 0, out, err);
+}
+
+static int upsert_kafka_source_open(const sl_source_ctx *ctx, sl_source **out, sl_err *err)
+{
+    return open_source(ctx, 1, out, err);
+}
+
+const sl_rt_connector sl_rt_kafka = {"kafka", kafka_source_open, sl_kafka_sink_open};
+const sl_rt_connector sl_rt_upsert_kafka = {"upsert-kafka", upsert_kafka_source_open,
+                                            sl_upsert_kafka_sink_open};

@@ -108,7 +108,7 @@ static void print_close(sl_sink *sink)
     sl_free(ps);
 }
 
-static const sl_sink_vt print_vt = {print_write, print_flush, print_close};
+static const sl_sink_vt print_vt = {print_write, print_flush, NULL, print_close};
 
 static int print_open(const sl_sink_ctx *ctx, sl_sink **out, sl_err *err)
 {

@@ -309,7 +309,8 @@ def cmd_produce(args):
     producer = KafkaProducer(acks="all", linger_ms=5, **client_config(args))
     try:
         futures = [producer.send(args.topic, key=key, value=v, headers=headers,
-                                 partition=args.partition) for v in values]
+                                 partition=args.partition, timestamp_ms=args.timestamp)
+                   for v in values]
         producer.flush(timeout=args.timeout)
         for fut in futures:
             md = fut.get(timeout=args.timeout)
@@ -355,6 +356,8 @@ def build_parser():
     g.add_argument("--value", help="send one record with this value")
     g.add_argument("--null-value", action="store_true", help="send one tombstone")
     p.add_argument("--header", action="append", metavar="NAME=VALUE")
+    p.add_argument("--timestamp", type=int, default=None,
+                   help="record timestamp, epoch milliseconds (default: now)")
     p.add_argument("--partition", type=int, help="default: Kafka's default partitioner")
     p.add_argument("--report", action="store_true", help="print partition/offset per record")
     p.set_defaults(func=cmd_produce)

@@ -53,7 +53,8 @@ static void capture_close(sl_op *op)
     SL_UNUSED(op);
 }
 
-static const sl_op_vt capture_vt = {capture_push, capture_finish, capture_close};
+static const sl_op_vt capture_vt = {capture_push, capture_finish, capture_finish, NULL,
+                                    capture_close};
 
 /* ---- fixture -------------------------------------------------------------------------- */
 
