@@ -20,8 +20,7 @@ from mcemu.server import start_in_thread  # noqa: E402
 from mcemu.state import Config, Emulator  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.environ.get("SL_SHARED_DIR") or os.path.normpath(os.path.join(HERE, "..", "..", "..",
-                                                                          "shared"))
+SHARED = os.environ.get("SL_SHARED_DIR") or os.path.normpath(os.path.join(HERE, "..", "data"))
 TESTDATA = os.path.join(SHARED, "testdata", "maxcompute")
 SEED = os.path.join(SHARED, "seeds", "maxcompute-kafka-connector.md")
 

@@ -20,7 +20,7 @@
 #include "connectors/maxcompute/signer.h"
 
 #ifndef SL_SHARED_DIR
-#define SL_SHARED_DIR "/work/shared"
+#define SL_SHARED_DIR "tests/data"
 #endif
 
 #define AK_ID      "LTAI5tTestAccessId"

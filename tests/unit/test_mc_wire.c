@@ -22,7 +22,7 @@
 #include "connectors/maxcompute/wire.h"
 
 #ifndef SL_SHARED_DIR
-#define SL_SHARED_DIR "/work/shared"
+#define SL_SHARED_DIR "tests/data"
 #endif
 #define VEC_DIR SL_SHARED_DIR "/testdata/maxcompute/"
 
