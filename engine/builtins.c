@@ -9,6 +9,7 @@
 #include "connectors/kafka/kafka.h"
 #include "connectors/print/print.h"
 #include "engine/engine_int.h"
+#include "formats/avro.h"
 #include "formats/csv.h"
 #include "formats/json.h"
 #include "formats/raw.h"
@@ -18,6 +19,8 @@ void sl_engine_register_builtins(sl_registry *reg, sl_rt_registry *rt)
     sl_registry_add_format(reg, &sl_format_json);
     sl_registry_add_format(reg, &sl_format_csv);
     sl_registry_add_format(reg, &sl_format_raw);
+    sl_registry_add_format(reg, &sl_format_avro);
+    sl_registry_add_format(reg, &sl_format_avro_confluent);
 
     sl_registry_add_connector(reg, &sl_conn_kafka);
     sl_registry_add_connector(reg, &sl_conn_upsert_kafka);

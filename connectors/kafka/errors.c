@@ -29,6 +29,7 @@ struct sl_kafka_dlq {
     int context;
     const char *topic; /* NULL: no dead-letter topic */
     rd_kafka_t *rk;
+    sl_kafka_events ev;
     sl_job_ctx *job;
     const char *table;
     /* delivery failures reported by librdkafka's thread, surfaced at the next call */
@@ -38,7 +39,8 @@ struct sl_kafka_dlq {
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     SL_UNUSED(rk);
-    sl_kafka_dlq *d = opaque;
+    SL_UNUSED(opaque);
+    sl_kafka_dlq *d = m->_private; /* the message's opaque */
     if (m->err && !d->failed) d->failed = m->err;
 }
 
@@ -58,13 +60,14 @@ int sl_kafka_dlq_open(const sl_tabledef *t, sl_job_ctx *job, sl_kafka_dlq **out,
         const char *overrides[] = {"enable.idempotence", "true", "acks", "all",
                                    "partitioner", "murmur2_random",
                                    "message.max.bytes", "1000000000", NULL};
-        rd_kafka_conf_t *conf = sl_kafka_conf(
-            t, overrides, sl_optset_get(&t->opts, "errors.deadletterqueue.bootstrap.servers"), err);
+        rd_kafka_conf_t *conf =
+            sl_kafka_conf(t, SL_KAFKA_PRODUCER, overrides,
+                          sl_optset_get(&t->opts, "errors.deadletterqueue.bootstrap.servers"),
+                          &d->ev, err);
         if (!conf) {
             sl_free(d);
             return err->code;
         }
-        rd_kafka_conf_set_opaque(conf, d);
         rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
         char errstr[512];
         d->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
@@ -135,7 +138,7 @@ int sl_kafka_dlq_handle(sl_kafka_dlq *d, const sl_origin *orig, rd_kafka_headers
                               RD_KAFKA_V_VALUE(orig ? (void *)orig->value : NULL,
                                                orig ? orig->vlen : 0),
                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(ts),
-                              RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+                              RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
         rd_kafka_poll(d->rk, 100);
     }
@@ -154,6 +157,7 @@ int sl_kafka_dlq_flush(sl_kafka_dlq *d, sl_err *err)
 {
     if (!d || !d->rk) return SL_OK;
     rd_kafka_resp_err_t e = rd_kafka_flush(d->rk, 60000);
+    if (sl_kafka_events_check(&d->ev, "the dead-letter queue's cluster", err)) return err->code;
     if (e)
         return sl_kafka_error(err, SL_CONNECTOR, e, "dead-letter topic '%s' did not acknowledge",
                               d->topic);

@@ -9,6 +9,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "connectors/kafka/props.h"
 #include "runtime/connector.h"
 
 extern const sl_connector_desc sl_conn_kafka;
@@ -64,15 +65,37 @@ int sl_kafka_parse_offsets(sl_arena *ar, const char *text, int **parts, int64_t 
 
 /* ---- clients --------------------------------------------------------------------------- */
 
+#define SL_KAFKA_CONNECT_TIMEOUT_MS 30000
+
+/* Errors librdkafka reports through its error callback (client.c), recorded for the owner. */
+typedef struct sl_kafka_events {
+    rd_kafka_resp_err_t terminal;  /* first error retrying will not cure (authentication...) */
+    rd_kafka_resp_err_t last_code; /* the latest error of any kind */
+    char last[512];                /* its text */
+} sl_kafka_events;
+
 /*
-** A librdkafka configuration for table t: properties.* translated for librdkafka (names and
-** values of the Java client mapped), then the connector's own settings (pairs, NULL-ended),
-** which win. bootstrap overrides properties.bootstrap.servers when not NULL (the dead-letter
-** queue's own cluster). Returns owned conf (rd_kafka_conf_destroy) or NULL with err naming
-** the option; secrets never appear in the message.
+** A librdkafka configuration for table t and a client of `role` (SL_KAFKA_CONSUMER or
+** SL_KAFKA_PRODUCER, props.h): the table's properties.* translated from the Java client's names
+** and values, then the connector's own settings (pairs, NULL-ended), which win. bootstrap
+** overrides the table's servers when not NULL (the dead-letter queue's own cluster). ev, when
+** not NULL, receives the client's errors (it must outlive the client; it becomes the client's
+** opaque). Returns owned conf (rd_kafka_conf_destroy) or NULL with err naming the option;
+** secrets never appear in the message.
 */
-rd_kafka_conf_t *sl_kafka_conf(const sl_tabledef *t, const char *const *overrides,
-                               const char *bootstrap, sl_err *err);
+rd_kafka_conf_t *sl_kafka_conf(const sl_tabledef *t, int role, const char *const *overrides,
+                               const char *bootstrap, sl_kafka_events *ev, sl_err *err);
+
+/* SL_CONNECTOR with the recorded reason when ev holds a terminal error, else SL_OK. */
+int sl_kafka_events_check(const sl_kafka_events *ev, const char *what, sl_err *err);
+
+/*
+** The cluster's metadata (all topics) in *md (rd_kafka_metadata_destroy), waiting up to
+** SL_KAFKA_CONNECT_TIMEOUT_MS for the cluster, but failing at once when the client reports an
+** error retrying will not cure (a failed authentication names its cause).
+*/
+int sl_kafka_wait_metadata(rd_kafka_t *rk, sl_kafka_events *ev, const char *servers,
+                           const struct rd_kafka_metadata **md, sl_err *err);
 
 /* Record a librdkafka error code in err: "<what>: <text> (<name>)", origin "kafka". */
 int sl_kafka_error(sl_err *err, int code, rd_kafka_resp_err_t e, const char *fmt, ...)

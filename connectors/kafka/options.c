@@ -394,6 +394,12 @@ static int validate_common(const sl_tabledef *t, const sl_registry *reg, const c
         }
     }
     if ((rc = check_offsets_option(t, "scan.bounded.mode", "bounded", err))) return rc;
+    /* Client properties: a Java name without a librdkafka equivalent, a JKS store, an obs://
+    ** keytab ... are errors now, at the option that says so. */
+    sl_kafka_settings props = SL_KAFKA_SETTINGS_INIT;
+    rc = sl_kafka_translate(&t->opts, SL_KAFKA_BOTH, &props, NULL, err);
+    sl_kafka_settings_free(&props);
+    if (rc) return rc;
     if (is(t, "sink.delivery-guarantee", "at-least-once", "exactly-once") &&
         !has(t, "sink.transactional-id-prefix"))
         return opt_error(t, "sink.delivery-guarantee", err,

@@ -66,6 +66,7 @@ typedef struct writer {
     kafka_sink *ks;
     int index;
     rd_kafka_t *rk;
+    sl_kafka_events ev;
     sl_hashmap buf;
     int64_t last_flush_ms;
     int txn_open;
@@ -108,7 +109,8 @@ struct kafka_sink {
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     SL_UNUSED(rk);
-    writer *w = opaque;
+    SL_UNUSED(opaque);
+    writer *w = m->_private; /* the message's opaque */
     kafka_sink *ks = w->ks;
     if (!m->err || ks->async.code) return;
     sl_err e = SL_ERR_INIT;
@@ -134,6 +136,8 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 
 static int check_async(kafka_sink *ks, sl_err *err)
 {
+    for (int i = 0; i < ks->nwriters; i++)
+        if (sl_kafka_events_check(&ks->w[i].ev, "writing to Kafka", err)) return err->code;
     return ks->async.code ? sl_err_copy(err, &ks->async) : SL_OK;
 }
 
@@ -188,7 +192,7 @@ static int produce(writer *w, const char *topic, const void *key, size_t klen, c
         e = rd_kafka_producev(w->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(part),
                               RD_KAFKA_V_KEY((void *)key, klen), RD_KAFKA_V_VALUE((void *)value, vlen),
                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(ts),
-                              RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(NULL), RD_KAFKA_V_END);
+                              RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(w), RD_KAFKA_V_END);
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
         /* Back-pressure: serve delivery reports until there is room. */
         rd_kafka_poll(w->rk, 100);
@@ -504,9 +508,9 @@ static int open_writer(kafka_sink *ks, writer *w, sl_err *err)
     const char *const *overrides = ks->guarantee == GUARANTEE_EO    ? eo
                                    : ks->guarantee == GUARANTEE_ALO ? alo
                                                                     : none;
-    rd_kafka_conf_t *conf = sl_kafka_conf(ks->table, overrides, NULL, err);
+    rd_kafka_conf_t *conf = sl_kafka_conf(ks->table, SL_KAFKA_PRODUCER, overrides, NULL, &w->ev,
+                                          err);
     if (!conf) return err->code;
-    rd_kafka_conf_set_opaque(conf, w);
     rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
     char errstr[512];
     w->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
@@ -529,11 +533,10 @@ static int read_partitions(kafka_sink *ks, sl_err *err)
 {
     ks->npartitions = sl_arena_calloc(&ks->ar, sizeof(int32_t) * (size_t)(ks->ntopics + 1));
     const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(ks->w[0].rk, 1, NULL, &md, 30000);
-    if (e)
-        return sl_kafka_error(err, SL_UNAVAILABLE, e,
-                              "cannot read the metadata of the Kafka cluster at %s",
-                              sl_opt_str(&ks->table->opts, "properties.bootstrap.servers", "?"));
+    int rc = sl_kafka_wait_metadata(ks->w[0].rk, &ks->w[0].ev,
+                                    sl_opt_str(&ks->table->opts, "properties.bootstrap.servers", "?"),
+                                    &md, err);
+    if (rc) return rc;
     for (int i = 0; i < ks->ntopics; i++)
         for (int t = 0; t < md->topic_cnt; t++)
             if (!md->topics[t].err && strcmp(md->topics[t].topic, ks->topics[i]) == 0)

@@ -60,6 +60,7 @@ typedef struct kafka_source {
     sl_kafka_layout lay;
     rd_kafka_t *rk;
     rd_kafka_queue_t *q;
+    sl_kafka_events ev;
     /* topics */
     const char **topics;
     int ntopics;
@@ -141,13 +142,11 @@ static int topic_wanted(kafka_source *ks, const char *name)
 static int discover(kafka_source *ks, int *added, int first, sl_err *err)
 {
     const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(ks->rk, 1, NULL, &md, METADATA_TIMEOUT_MS);
     *added = 0;
-    if (e)
-        return sl_kafka_error(err, first ? SL_UNAVAILABLE : SL_CONNECTOR, e,
-                              "cannot read the metadata of the Kafka cluster at %s",
-                              sl_opt_str(&ks->table->opts, "properties.bootstrap.servers", "?"));
-    int rc = SL_OK;
+    int rc = sl_kafka_wait_metadata(
+        ks->rk, &ks->ev, sl_opt_str(&ks->table->opts, "properties.bootstrap.servers", "?"), &md,
+        err);
+    if (rc) return rc;
     for (int i = 0; i < ks->ntopics && !ks->use_pattern && first; i++) {
         int found = 0;
         for (int t = 0; t < md->topic_cnt; t++)
@@ -504,6 +503,9 @@ static int kafka_poll(sl_source *src, sl_batch *out, int max, int timeout_ms, sl
         ks->mcap = (size_t)max;
         ks->msgs = sl_realloc(ks->msgs, sizeof(*ks->msgs) * ks->mcap);
     }
+    rd_kafka_poll(ks->rk, 0); /* serve the error callback */
+    int erc = sl_kafka_events_check(&ks->ev, "reading from Kafka", err);
+    if (erc) return erc;
     ssize_t n = rd_kafka_consume_batch_queue(ks->q, timeout_ms, ks->msgs, (size_t)max);
     if (n < 0)
         return sl_kafka_error(err, SL_CONNECTOR, rd_kafka_last_error(), "consuming from Kafka");
@@ -684,7 +686,8 @@ static int open_source(const sl_source_ctx *ctx, int upsert, sl_source **out, sl
         rc = make_decoder(ks, ctx, ks->lay.value_slot, ks->lay.value, ks->lay.nvalue, NULL,
                           &ks->vfmt, &ks->vdec, err);
     if (!rc) rc = sl_kafka_dlq_open(t, ctx->job, &ks->dlq, err);
-    rd_kafka_conf_t *conf = rc ? NULL : sl_kafka_conf(t, overrides, NULL, err);
+    rd_kafka_conf_t *conf = rc ? NULL : sl_kafka_conf(t, SL_KAFKA_CONSUMER, overrides, NULL,
+                                                      &ks->ev, err);
     if (!rc && !conf) rc = err->code;
     if (!rc) {
         ks->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
