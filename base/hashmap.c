@@ -15,15 +15,14 @@ static size_t slot_of(const sl_hashmap *m, uint64_t h)
 static void grow(sl_hashmap *m)
 {
     size_t oldcap = m->cap;
-    sl_hentry **old = m->slots;
+    sl_hslot *old = m->slots;
     m->cap = oldcap ? oldcap * 2 : 16;
     m->slots = sl_calloc(m->cap, sizeof *m->slots);
     for (size_t i = 0; i < oldcap; i++) {
-        sl_hentry *e = old[i];
-        if (!e) continue;
-        size_t s = slot_of(m, e->hash);
-        while (m->slots[s]) s = (s + 1) & (m->cap - 1);
-        m->slots[s] = e;
+        if (!old[i].e) continue;
+        size_t s = slot_of(m, old[i].hash);
+        while (m->slots[s].e) s = (s + 1) & (m->cap - 1);
+        m->slots[s] = old[i];
     }
     sl_free(old);
 }
@@ -33,9 +32,9 @@ sl_hentry *sl_hashmap_get(const sl_hashmap *m, const void *key, size_t klen)
     if (!m->count) return NULL;
     uint64_t h = sl_hash_bytes(key, klen);
     for (size_t s = slot_of(m, h);; s = (s + 1) & (m->cap - 1)) {
-        sl_hentry *e = m->slots[s];
+        sl_hentry *e = m->slots[s].e;
         if (!e) return NULL;
-        if (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0) return e;
+        if (m->slots[s].hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0) return e;
     }
 }
 
@@ -45,9 +44,9 @@ sl_hentry *sl_hashmap_upsert(sl_hashmap *m, const void *key, size_t klen, int *c
     uint64_t h = sl_hash_bytes(key, klen);
     size_t s = slot_of(m, h);
     for (;; s = (s + 1) & (m->cap - 1)) {
-        sl_hentry *e = m->slots[s];
+        sl_hentry *e = m->slots[s].e;
         if (!e) break;
-        if (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0) {
+        if (m->slots[s].hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0) {
             if (created) *created = 0;
             return e;
         }
@@ -57,7 +56,8 @@ sl_hentry *sl_hashmap_upsert(sl_hashmap *m, const void *key, size_t klen, int *c
     e->value = NULL;
     e->klen = (uint32_t)klen;
     memcpy(e->key, key, klen);
-    m->slots[s] = e;
+    m->slots[s].hash = h;
+    m->slots[s].e = e;
     m->count++;
     m->key_bytes += klen;
     if (created) *created = 1;
@@ -70,25 +70,25 @@ void *sl_hashmap_remove(sl_hashmap *m, const void *key, size_t klen)
     uint64_t h = sl_hash_bytes(key, klen);
     size_t s = slot_of(m, h);
     for (;; s = (s + 1) & (m->cap - 1)) {
-        sl_hentry *e = m->slots[s];
+        sl_hentry *e = m->slots[s].e;
         if (!e) return NULL;
-        if (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0) break;
+        if (m->slots[s].hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0) break;
     }
-    sl_hentry *gone = m->slots[s];
+    sl_hentry *gone = m->slots[s].e;
     void *value = gone->value;
     m->key_bytes -= gone->klen;
     sl_free(gone);
-    m->slots[s] = NULL;
+    m->slots[s].e = NULL;
     m->count--;
     /* Backward shift: pull later entries of the probe run into the hole when allowed. */
     size_t hole = s;
-    for (size_t j = (s + 1) & (m->cap - 1); m->slots[j]; j = (j + 1) & (m->cap - 1)) {
-        size_t home = slot_of(m, m->slots[j]->hash);
+    for (size_t j = (s + 1) & (m->cap - 1); m->slots[j].e; j = (j + 1) & (m->cap - 1)) {
+        size_t home = slot_of(m, m->slots[j].hash);
         /* Move j into hole when home is not cyclically within (hole, j]. */
         int within = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
         if (!within) {
             m->slots[hole] = m->slots[j];
-            m->slots[j] = NULL;
+            m->slots[j].e = NULL;
             hole = j;
         }
     }
@@ -98,7 +98,7 @@ void *sl_hashmap_remove(sl_hashmap *m, const void *key, size_t klen)
 sl_hentry *sl_hashmap_next(const sl_hashmap *m, size_t *pos)
 {
     while (*pos < m->cap) {
-        sl_hentry *e = m->slots[(*pos)++];
+        sl_hentry *e = m->slots[(*pos)++].e;
         if (e) return e;
     }
     return NULL;
@@ -107,11 +107,11 @@ sl_hentry *sl_hashmap_next(const sl_hashmap *m, size_t *pos)
 void sl_hashmap_clear(sl_hashmap *m, void (*free_value)(void *))
 {
     for (size_t i = 0; i < m->cap; i++) {
-        sl_hentry *e = m->slots[i];
+        sl_hentry *e = m->slots[i].e;
         if (!e) continue;
         if (free_value) free_value(e->value);
         sl_free(e);
-        m->slots[i] = NULL;
+        m->slots[i].e = NULL;
     }
     m->count = 0;
     m->key_bytes = 0;

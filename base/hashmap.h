@@ -19,8 +19,15 @@ typedef struct sl_hentry {
     char key[];
 } sl_hentry;
 
+/* A slot keeps the entry's hash beside the pointer, so probing compares hashes without
+** touching entries (one cache miss per lookup instead of one per probe). */
+typedef struct sl_hslot {
+    uint64_t hash;
+    sl_hentry *e; /* NULL: empty */
+} sl_hslot;
+
 typedef struct sl_hashmap {
-    sl_hentry **slots;
+    sl_hslot *slots;
     size_t cap;   /* power of two, or 0 */
     size_t count;
     size_t key_bytes; /* sum of key lengths, for state-size metrics */

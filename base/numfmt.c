@@ -1,8 +1,9 @@
 /*
 ** base/numfmt.c — Java-compatible number text (see numfmt.h).
 **
-** Shortest digits: try 2..17 significant digits with correctly rounded printf and keep the
-** first that strtod maps back to the same double. That is the shortest round-trip string,
+** Shortest digits: short decimals (most data) take an exact fast path with integer arithmetic
+** (shortest_fast). Otherwise try 2..17 significant digits with correctly rounded printf and keep
+** the first that strtod maps back to the same double. That is the shortest round-trip string,
 ** and, being correctly rounded, the one closest to the exact value, as Java 19+ chooses
 ** (Raffaello Giulietti's specification of Double.toString).
 **
@@ -14,17 +15,73 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* Shortest digits of x (finite, > 0): digits[] without dot, and decimal exponent e such
-** that x = 0.d1d2d3... * 10^e... here we use scientific: x = d1.d2d3... * 10^exp10. */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/*
+** The fast path of shortest() for doubles that are short decimals, which is what data holds
+** (prices, amounts). For d = 0, 1, 2... fraction digits, the candidates are the integers next to
+** x * 10^d; m * 10^-d reads back as x exactly when m / 10^d == x, because m < 2^53 and 10^d
+** (d <= 22) are exact and the division is correctly rounded, as strtod is. The first d with a
+** candidate gives the fewest significant digits. Two candidates at the same d (possible only
+** when 10^-d is below the spacing of doubles near x) are left to the slow path, which picks
+** the closer one. Returns 0 when the fast path does not apply; *min_p is then the number of
+** significant digits the slow path may start from (every shorter length was ruled out here).
+*/
+static int shortest_fast(double x, char *digits, int *exp10, int *min_p)
+{
+    *min_p = 2;
+    if (!(x >= 1e-5 && x < 1e15)) return 0;
+    for (int d = 0; d <= 22; d++) {
+        double scaled = x * pow10_exact[d];
+        if (scaled >= 9007199254740992.0) return 0; /* 2^53 */
+        double m = nearbyint(scaled), found = 0;
+        /* If no decimal with d fraction digits matches below, none with floor(log10(x)) + 1 + d
+        ** significant digits does; the start is one lower, in case log10 rounds up. */
+        int ruled_out = (int)floor(log10(x)) + 1 + d;
+        if (ruled_out > *min_p) *min_p = ruled_out;
+        int hits = 0;
+        for (double c = m - 1; c <= m + 1; c++)
+            if (c > 0 && c / pow10_exact[d] == x) {
+                hits++;
+                found = c;
+            }
+        if (hits > 1) {
+            *min_p = 2;
+            return 0;
+        }
+        if (hits == 1) {
+            char tmp[24];
+            int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)found);
+            int nd = n;
+            while (nd > 1 && tmp[nd - 1] == '0') nd--;
+            memcpy(digits, tmp, (size_t)nd);
+            digits[nd] = 0;
+            *exp10 = n - 1 - d;
+            return nd;
+        }
+    }
+    return 0;
+}
+
+/* Shortest digits of x (finite, > 0): digits[] without dot, and the decimal exponent of the
+** first digit: x = d1.d2d3... * 10^exp10. */
 static int shortest(double x, int is_float, char *digits, int *exp10)
 {
+    int minp = 2;
+    if (!is_float) {
+        int nd = shortest_fast(x, digits, exp10, &minp);
+        if (nd) return nd;
+    }
     char tmp[40];
     int maxp = is_float ? 9 : 17;
     /* Java (JDK 19+) chooses among decimals of length 1 *or 2* when one digit would do, the
     ** closest to x: 4.9E-324, not 5.0E-324. A correctly rounded 2-digit form is exactly that,
     ** so the search starts at two digits. */
-    for (int p = 2; p <= maxp; p++) {
+    for (int p = minp < maxp ? minp : maxp; p <= maxp; p++) {
         snprintf(tmp, sizeof tmp, "%.*e", p - 1, x);
         int ok;
         if (is_float) ok = strtof(tmp, NULL) == (float)x;

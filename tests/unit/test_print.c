@@ -171,3 +171,54 @@ Test(print, decimal_parse_rounds_half_up)
     cr_assert_eq(sl_parse_decimal(".5", 2, 4, 1, &u), 0);
     cr_assert(u == 5);
 }
+
+/* Significant digits of a Java rendering ("123.45", "1.0E-5"): digits without leading zeros,
+** without the exponent and without trailing zeros. */
+static int sig_digits(const char *s, char *digits)
+{
+    int n = 0, started = 0;
+    for (; *s && *s != 'E' && *s != 'e'; s++) {
+        if (*s < '0' || *s > '9') continue;
+        if (*s != '0') started = 1;
+        if (started) digits[n++] = *s;
+    }
+    while (n > 1 && digits[n - 1] == '0') n--;
+    digits[n] = 0;
+    return n;
+}
+
+/* The shortest round-trip digits, the closest to x among those: what Double.toString keeps. */
+static void check_shortest(double x)
+{
+    const char *s = java_double(x);
+    cr_assert(strtod(s, NULL) == x, "%s does not read back as %.17g", s, x);
+    char got[32], want[40];
+    int n = sig_digits(s, got);
+    int p = 2;
+    for (; p < 17; p++) {
+        snprintf(want, sizeof want, "%.*e", p - 1, x);
+        if (strtod(want, NULL) == x) break;
+    }
+    snprintf(want, sizeof want, "%.*e", p - 1, x);
+    char wd[32];
+    int wn = sig_digits(want, wd);
+    cr_assert(n == wn && strcmp(got, wd) == 0, "%.17g rendered %s, want digits %s", x, s, wd);
+}
+
+Test(java_double, shortest_digits_for_decimals_and_random_doubles)
+{
+    uint64_t r = 0x9E3779B97F4A7C15u;
+    for (int i = 0; i < 200000; i++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        /* short decimals: k / 10^d, as prices and amounts are */
+        double dec = (double)(r % 100000000) / pow(10, (int)(r >> 59) % 9);
+        if (dec != 0) check_shortest(dec);
+        /* arbitrary finite doubles of both signs' magnitudes in the fast path's range */
+        double any = ldexp((double)(r >> 11) / 9007199254740992.0, (int)(r % 80) - 20);
+        if (any != 0) check_shortest(any);
+    }
+    check_shortest(0.1 + 0.2);
+    check_shortest(60.0);
+    check_shortest(1e-5);
+    check_shortest(999999999999999.9);
+}
