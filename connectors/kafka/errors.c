@@ -46,14 +46,28 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 
 int sl_kafka_dlq_open(const sl_tabledef *t, sl_job_ctx *job, sl_kafka_dlq **out, sl_err *err)
 {
+    sl_kafka_dlq_conf c = {
+        .tolerate = sl_strcaseeq(sl_opt_str(&t->opts, "errors.tolerance", "none"), "all"),
+        .log = sl_opt_bool(&t->opts, "errors.log.enable", 0),
+        .log_messages = sl_opt_bool(&t->opts, "errors.log.include.messages", 0),
+        .context = sl_opt_bool(&t->opts, "errors.deadletterqueue.context.headers.enable", 0),
+        .topic = sl_optset_get(&t->opts, "errors.deadletterqueue.topic.name"),
+        .bootstrap = sl_optset_get(&t->opts, "errors.deadletterqueue.bootstrap.servers"),
+    };
+    return sl_kafka_dlq_new(&c, t, job, out, err);
+}
+
+int sl_kafka_dlq_new(const sl_kafka_dlq_conf *c, const sl_tabledef *t, sl_job_ctx *job,
+                     sl_kafka_dlq **out, sl_err *err)
+{
     sl_kafka_dlq *d = sl_calloc(1, sizeof *d);
     d->job = job;
     d->table = t->qualified;
-    d->tolerate = sl_strcaseeq(sl_opt_str(&t->opts, "errors.tolerance", "none"), "all");
-    d->log = sl_opt_bool(&t->opts, "errors.log.enable", 0);
-    d->log_messages = sl_opt_bool(&t->opts, "errors.log.include.messages", 0);
-    d->context = sl_opt_bool(&t->opts, "errors.deadletterqueue.context.headers.enable", 0);
-    d->topic = sl_optset_get(&t->opts, "errors.deadletterqueue.topic.name");
+    d->tolerate = c->tolerate;
+    d->log = c->log;
+    d->log_messages = c->log_messages;
+    d->context = c->context;
+    d->topic = c->topic;
     if (d->topic) {
         /* No local size limit: the dead-letter queue must take any record the table could
         ** read or tried to write; only the broker's own limit applies. */
@@ -61,9 +75,7 @@ int sl_kafka_dlq_open(const sl_tabledef *t, sl_job_ctx *job, sl_kafka_dlq **out,
                                    "partitioner", "murmur2_random",
                                    "message.max.bytes", "1000000000", NULL};
         rd_kafka_conf_t *conf =
-            sl_kafka_conf(t, SL_KAFKA_PRODUCER, overrides,
-                          sl_optset_get(&t->opts, "errors.deadletterqueue.bootstrap.servers"),
-                          &d->ev, err);
+            sl_kafka_conf(t, SL_KAFKA_PRODUCER, overrides, c->bootstrap, &d->ev, err);
         if (!conf) {
             sl_free(d);
             return err->code;

@@ -111,8 +111,24 @@ int sl_kafka_error(sl_err *err, int code, rd_kafka_resp_err_t e, const char *fmt
 */
 typedef struct sl_kafka_dlq sl_kafka_dlq;
 
-/* Build the policy of table t (returns owned; free with sl_kafka_dlq_free). */
+/* Build the policy of table t from its errors.* options (returns owned; free with
+** sl_kafka_dlq_free). */
 int sl_kafka_dlq_open(const sl_tabledef *t, sl_job_ctx *job, sl_kafka_dlq **out, sl_err *err);
+
+/* The same policy spelled out, for connectors with their own option names (maxcompute's
+** runtime.error.topic.*). t supplies the table name and any properties.* for the producer;
+** bootstrap NULL means the table's properties.bootstrap.servers. Borrows c's strings, which
+** must outlive the policy. */
+typedef struct sl_kafka_dlq_conf {
+    int tolerate;       /* skip bad records instead of failing */
+    int log;            /* log each skipped record */
+    int log_messages;   /* ... with the error message, which may quote the record */
+    int context;        /* add __connect.errors.* headers */
+    const char *topic;  /* dead-letter topic, or NULL */
+    const char *bootstrap;
+} sl_kafka_dlq_conf;
+int sl_kafka_dlq_new(const sl_kafka_dlq_conf *c, const sl_tabledef *t, sl_job_ctx *job,
+                     sl_kafka_dlq **out, sl_err *err);
 
 /*
 ** A record failed at `stage` ("deserialization", "serialization", "producing"): with
