@@ -10,6 +10,7 @@
 */
 #include "base/registry.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 void sl_registry_add_connector(sl_registry *reg, const sl_connector_desc *desc)
@@ -43,6 +44,19 @@ const char *sl_format_prefix(sl_arena *ar, const char *slot_key, const char *fmt
     size_t l = strlen(slot_key);
     size_t base = l >= 6 ? l - 6 : 0; /* strip "format" */
     return sl_arena_printf(ar, "%.*s%s.", (int)base, slot_key, fmt);
+}
+
+int sl_table_opt_error(const sl_tabledef *t, const char *key, int at_value, sl_err *err,
+                       const char *fmt, ...)
+{
+    const sl_opt *o = key ? sl_optset_find(&t->opts, key) : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (o) sl_err_vat(err, SL_CONFIG, at_value ? o->val_off : o->key_off,
+                      at_value ? o->val_len : o->key_len, fmt, ap);
+    else sl_err_vat(err, SL_CONFIG, t->opts.offset, t->opts.len, fmt, ap);
+    va_end(ap);
+    return SL_CONFIG;
 }
 
 const sl_format_desc *sl_registry_slot_format(const sl_registry *reg, const sl_tabledef *t,

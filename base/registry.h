@@ -66,7 +66,9 @@ typedef struct sl_format_desc {
 #define SL_CONN_SOURCE 0x01      /* can be read */
 #define SL_CONN_SINK 0x02        /* can be written */
 #define SL_CONN_REQUIRES_PK 0x04 /* the table must declare PRIMARY KEY ... NOT ENFORCED */
-#define SL_CONN_UPSERT_SINK 0x08 /* the sink writes by key: +I/+U upsert, -D delete, -U dropped */
+/* The sink writes by key: +I/+U upsert, -D delete, -U dropped. Without SL_CONN_REQUIRES_PK, a
+** table that declares no PRIMARY KEY has no key to write by: its sink accepts inserts only. */
+#define SL_CONN_UPSERT_SINK 0x08
 
 typedef struct sl_meta_def {
     const char *key;
@@ -115,6 +117,14 @@ const sl_format_desc *sl_registry_format(const sl_registry *reg, const char *nam
 ** then the format and connector validate hooks. Errors point into the SQL text.
 */
 int sl_registry_validate_table(const sl_registry *reg, const sl_tabledef *t, sl_err *err);
+
+/*
+** For validate hooks: record an SL_CONFIG error at option key of t — its key literal, or with
+** at_value its value literal — or at the whole WITH clause when key is NULL or absent.
+** Returns SL_CONFIG.
+*/
+int sl_table_opt_error(const sl_tabledef *t, const char *key, int at_value, sl_err *err,
+                       const char *fmt, ...) SL_PRINTF(5, 6);
 
 /* The definition of an option key of table t, searching connector and format tables. */
 const sl_opt_def *sl_registry_option_def(const sl_registry *reg, const sl_tabledef *t,

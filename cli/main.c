@@ -6,6 +6,10 @@
 ** the file. SIGINT and SIGTERM stop a running job cleanly: sources stop reading, sinks flush,
 ** and the process exits 0; the rest of the script is not run.
 **
+** A file whose first non-blank byte is '{' is a Kafka Connect config of the MaxCompute sink
+** connector: it is translated to SQL (sl_connect_config_to_sql) and run, or explained, as a
+** script; errors in that SQL are shown at the config key or value they came from.
+**
 ** SPDX-License-Identifier: MIT
 */
 #define _POSIX_C_SOURCE 200809L
@@ -17,6 +21,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "connect.h"
 #include "render.h"
 #include "sluice.h"
 #include "subst.h"
@@ -28,6 +33,7 @@ static volatile sig_atomic_t g_stop;
 static sl_subst g_subst;
 static const char *g_file, *g_orig;
 static size_t g_orig_len;
+static const sl_connect_result *g_connect; /* the translation being run, when the file is JSON */
 
 static const char usage[] =
     "usage: sluice <command> [options] [FILE]\n"
@@ -37,6 +43,10 @@ static const char usage[] =
     "                      INSERT runs as a job until its sources end (or SIGINT/SIGTERM)\n"
     "  explain FILE.sql    print the plan of every INSERT and SELECT in the script, with the\n"
     "                      changelog mode, keys and state of each operator; runs nothing\n"
+    "  run|explain FILE.json\n"
+    "                      the same for a MaxCompute Kafka connector config (Kafka Connect\n"
+    "                      JSON), translated to SQL: a kafka source, a maxcompute sink and\n"
+    "                      the INSERT between them (docs/maxcompute-connector-config.md)\n"
     "  version             print the version\n"
     "  help                print this help\n"
     "\n"
@@ -45,6 +55,12 @@ static const char usage[] =
     "                      define ${NAME} for the script (before the environment)\n"
     "  --secrets-dir DIR   where ${secret_values.NAME} files are read from\n"
     "  --log-level LEVEL   error, warn (default), info or debug; logs go to standard error\n"
+    "  --bootstrap-servers HOST:PORT[,...]\n"
+    "                      JSON configs: the Kafka cluster to read (wins over the worker's)\n"
+    "  --worker-config FILE\n"
+    "                      JSON configs: a Kafka Connect worker .properties file; its\n"
+    "                      bootstrap.servers, consumer.* and offset.flush.interval.ms apply\n"
+    "  --print-sql         JSON configs: print the SQL (secrets masked) instead of running\n"
     "  -h, --help          print this help\n"
     "\n"
     "Exit codes:\n"
@@ -113,6 +129,7 @@ static void print_rows(sl_stmt *stmt, int rc)
 static void report(int out_offset, int len, const char *msg)
 {
     char *m = sl_subst_mask(&g_subst, strdup(msg));
+    if (g_connect && out_offset >= 0) out_offset = sl_connect_map(g_connect, out_offset, &len);
     if (out_offset < 0) {
         sl_cli_print_error(stderr, g_file, g_orig, g_orig_len, -1, 0, m);
     } else {
@@ -189,7 +206,9 @@ static int run_script(const char *src, size_t len, int explain_only)
 
 int main(int argc, char **argv)
 {
-    const char *cmd = NULL, *file = NULL, *loglevel = NULL;
+    const char *cmd = NULL, *file = NULL, *loglevel = NULL, *worker = NULL;
+    sl_connect_opts copts = {0};
+    int print_sql = 0;
     static const char *defines[256];
     int ndefines = 0;
     for (int i = 1; i < argc; i++) {
@@ -212,6 +231,12 @@ int main(int argc, char **argv)
             loglevel = argv[++i];
         } else if (strncmp(a, "--log-level=", 12) == 0) {
             loglevel = a + 12;
+        } else if (strcmp(a, "--bootstrap-servers") == 0 && i + 1 < argc) {
+            copts.bootstrap_servers = argv[++i];
+        } else if (strcmp(a, "--worker-config") == 0 && i + 1 < argc) {
+            worker = argv[++i];
+        } else if (strcmp(a, "--print-sql") == 0) {
+            print_sql = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "sluice: unknown option '%s'\n\n%s", a, usage);
             return EXIT_USAGE;
@@ -256,10 +281,43 @@ int main(int argc, char **argv)
     g_orig_len = len;
     g_subst.defines = defines;
     g_subst.ndefines = ndefines;
+    g_subst.json = sl_cli_is_json(src, len);
+    if ((worker || copts.bootstrap_servers || print_sql) && !g_subst.json) {
+        fprintf(stderr, "sluice: --bootstrap-servers, --worker-config and --print-sql apply to "
+                        "JSON connector configs; %s is a SQL script\n", file);
+        free(src);
+        return EXIT_USAGE;
+    }
     if (sl_subst_run(&g_subst, src, len)) {
         sl_cli_print_error(stderr, file, src, len, (int)g_subst.err_offset, 2, g_subst.errmsg);
         free(src);
         return EXIT_CONFIG;
+    }
+    sl_connect_result conn = {0};
+    const char *script = g_subst.out;
+    size_t script_len = g_subst.out_len;
+    if (g_subst.json) {
+        size_t wlen;
+        char *wtext = worker ? read_file(worker, &wlen) : NULL;
+        if (worker && !wtext) {
+            fprintf(stderr, "sluice: cannot read %s: %s\n", worker, strerror(errno));
+            free(src);
+            return EXIT_SQL;
+        }
+        copts.worker_config = wtext;
+        copts.worker_config_name = worker;
+        int rc = sl_cli_translate(print_sql, &copts, g_subst.out, g_subst.out_len, &conn);
+        free(wtext);
+        if (rc >= 0) {
+            if (conn.errmsg) report(conn.err_offset, conn.err_len, conn.errmsg);
+            sl_connect_result_free(&conn);
+            sl_subst_free(&g_subst);
+            free(src);
+            return rc;
+        }
+        g_connect = &conn;
+        script = conn.sql;
+        script_len = strlen(conn.sql);
     }
     sl_open(&g_eng);
     struct sigaction sa;
@@ -268,8 +326,9 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    int rc = run_script(g_subst.out, g_subst.out_len, explain);
+    int rc = run_script(script, script_len, explain);
     sl_close(g_eng);
+    sl_connect_result_free(&conn);
     sl_subst_free(&g_subst);
     free(src);
     return rc;

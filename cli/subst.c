@@ -140,7 +140,18 @@ static int expand(sl_subst *s, outbuf *o, const char *body, size_t n, size_t at)
             free(owned);
             return fail(s, at, "the value of variable '%s' contains a newline", name);
         }
-        put(o, value, strlen(value));
+        if (s->json) {
+            for (const char *v = value; *v; v++) {
+                char esc[8];
+                unsigned char c = (unsigned char)*v;
+                if (c == '"' || c == '\\') snprintf(esc, sizeof esc, "\\%c", c);
+                else if (c < 0x20) snprintf(esc, sizeof esc, "\\u%04x", c);
+                else esc[0] = (char)c, esc[1] = 0;
+                put(o, esc, strlen(esc));
+            }
+        } else {
+            put(o, value, strlen(value));
+        }
         if (secret && *value) {
             char **ns = realloc(s->secrets, sizeof(char *) * (size_t)(s->nsecrets + 1));
             if (ns) {
@@ -178,9 +189,9 @@ int sl_subst_run(sl_subst *s, const char *src, size_t len)
             i++;
             continue;
         }
-        if (c == '-' && i + 1 < len && src[i + 1] == '-') {
+        if (c == '-' && i + 1 < len && src[i + 1] == '-' && !s->json) {
             st = LINE_COMMENT;
-        } else if (c == '/' && i + 1 < len && src[i + 1] == '*') {
+        } else if (c == '/' && i + 1 < len && src[i + 1] == '*' && !s->json) {
             put(&o, "/*", 2);
             i += 2;
             st = BLOCK_COMMENT;

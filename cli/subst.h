@@ -27,6 +27,8 @@ typedef struct sl_subst {
     const char **defines; /* NAME=VALUE strings from --define */
     int ndefines;
     const char *secrets_dir;
+    int json; /* the text is JSON: no comments; values are inserted JSON-escaped (they sit
+                 inside strings), so a '"' or '\\' in a value cannot break the document */
     /* results */
     char *out;
     size_t out_len;

@@ -174,6 +174,57 @@ SL_API void sl_interrupt(sl_engine *eng);
 */
 SL_API int sl_log_config(const char *level, const char *format);
 
+/*
+** Kafka Connect configs. A MaxCompute Kafka connector config (the JSON posted to Kafka
+** Connect's REST API: {"name": ..., "config": {"connector.class": ..., ...}}) translates to a
+** SQL script: a 'kafka' source table of the records, a 'maxcompute' sink table with the
+** connector's options, and the INSERT between them (docs/maxcompute-connector-config.md).
+*/
+typedef struct sl_connect_opts {
+    const char *bootstrap_servers; /* "host:port[,...]" of the Kafka cluster, or NULL; wins over
+                                      the worker config's */
+    const char *worker_config;     /* text of a Kafka Connect worker .properties file, or NULL */
+    const char *worker_config_name; /* its name in messages, or NULL */
+    int mask_secrets;              /* 1: secret option values are written as '******' (for
+                                      showing the SQL; such a script does not run as meant) */
+} sl_connect_opts;
+
+/* A span of the generated SQL and the span of the config text it was made from. */
+typedef struct sl_connect_span {
+    int sql_offset, sql_len;
+    int src_offset, src_len;
+} sl_connect_span;
+
+typedef struct sl_connect_result {
+    char *sql;       /* the script, NUL-terminated; NULL on failure */
+    char *errmsg;    /* on failure, the message; NULL on success */
+    int err_offset;  /* on failure, byte offset of the error in the config text, or -1 */
+    int err_len;     /* its length in bytes (0 when err_offset is -1) */
+    int nspans;      /* where the option literals of the SQL came from, for sl_connect_map */
+    sl_connect_span *spans;
+} sl_connect_result;
+
+/*
+** Translate the config json[0..len) into a SQL script. Borrows json and opts; fills *res,
+** whose members are owned by it (free them with sl_connect_result_free, on success and failure
+** alike). Returns SL_OK; SL_SYNTAX for malformed JSON; SL_CONFIG for a config that is not a
+** valid MaxCompute sink connector config, or when no Kafka cluster is given; SL_MISUSE for
+** NULL arguments. Options of the sink are not checked here but when the script's CREATE TABLE
+** runs; sl_connect_map turns the position of such an error back into the config text.
+*/
+SL_API int sl_connect_config_to_sql(const char *json, size_t len, const sl_connect_opts *opts,
+                                    sl_connect_result *res);
+
+/*
+** Map a byte offset in res->sql to the config text: the start of the innermost span holding
+** it (its length in *len if len is not NULL), or -1 when the SQL there was not written from
+** the config.
+*/
+SL_API int sl_connect_map(const sl_connect_result *res, int sql_offset, int *len);
+
+/* Free what res owns and clear it. */
+SL_API void sl_connect_result_free(sl_connect_result *res);
+
 /* SL_VERSION_NUMBER of the library actually linked. */
 SL_API int sl_libversion_number(void);
 /* SL_VERSION of the library actually linked. */

@@ -140,7 +140,7 @@ static int require(sl_plan *plan, sl_pnode *n, sl_pnode *parent, int needs_ub, s
     sl_pnode *in = n->input;
     switch (n->kind) {
     case SL_PN_SINK: {
-        sl_clmode accepts = n->conn->sink_mode;
+        sl_clmode accepts = sl_sink_accepts(n);
         if (has_changes(in->mode) && !has_changes(accepts)) {
             sl_buf b = SL_BUF_INIT;
             sl_pnode_describe(&b, producer(n));

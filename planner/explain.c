@@ -102,7 +102,7 @@ static void node_line(sl_buf *b, const sl_pnode *n)
             sl_buf_puts(b, "], writes=[+I/+U as upserts, -U/-D as deletes]");
         }
         sl_buf_puts(b, ", accepts=");
-        sl_clmode_render(b, n->conn->sink_mode);
+        sl_clmode_render(b, sl_sink_accepts(n));
         break;
     }
     case SL_PN_COLLECT:

@@ -30,6 +30,12 @@ sl_pnode *sl_plan_node(sl_plan *plan, int kind)
     return n;
 }
 
+sl_clmode sl_sink_accepts(const sl_pnode *sink)
+{
+    if ((sink->conn->flags & SL_CONN_UPSERT_SINK) && !sink->upsert) return SL_CL_INSERT_ONLY;
+    return sink->conn->sink_mode;
+}
+
 const char *sl_pnode_name(const sl_pnode *n)
 {
     switch (n->kind) {

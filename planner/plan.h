@@ -151,6 +151,9 @@ void sl_plan_free(sl_plan *plan);
 sl_pnode *sl_plan_node(sl_plan *plan, int kind);
 /* The operator name used in EXPLAIN and error messages ("ChangelogNormalize"). */
 const char *sl_pnode_name(const sl_pnode *n);
+/* The row kinds a SINK node accepts: its connector's, or inserts only for an upsert sink whose
+** table has no PRIMARY KEY (SL_CONN_UPSERT_SINK). */
+sl_clmode sl_sink_accepts(const sl_pnode *sink);
 /* "ChangelogNormalize(key=[order_id])" — the node as error messages cite it, into b. */
 void sl_pnode_describe(sl_buf *b, const sl_pnode *n);
 

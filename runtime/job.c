@@ -38,6 +38,16 @@ struct sl_job {
     sl_err err;
 };
 
+/* A connector whose descriptor is registered (its tables validate and plan) but whose
+** implementation is not in this build. */
+static int no_runtime(const char *name, const char *what, sl_err *err)
+{
+    return sl_err_set(err, SL_UNSUPPORTED,
+                      "connector '%s' has no %s implementation yet: its tables are validated "
+                      "and its jobs planned (sluice explain), but they cannot run",
+                      name, what);
+}
+
 static int open_source(sl_job *job, const sl_pnode *leaf, const sl_registry *reg,
                        const sl_rt_registry *rt, sl_err *err)
 {
@@ -73,6 +83,10 @@ int sl_job_create(const sl_plan *plan, const sl_registry *reg, const sl_rt_regis
 {
     if (plan->kind != SL_PLAN_INSERT)
         return sl_err_set(err, SL_UNSUPPORTED, "only INSERT statements run as jobs");
+    /* Before anything connects: every connector of the plan must have an implementation. */
+    for (const sl_pnode *p = plan->root; p; p = p->input)
+        if (p->conn && !sl_rt_find(rt, p->conn->name))
+            return no_runtime(p->conn->name, p->kind == SL_PN_SINK ? "sink" : "source", err);
     sl_job *job = sl_calloc(1, sizeof *job);
     job->plan = plan;
     job->ctx.name = cfg && cfg->name ? cfg->name : "job";

@@ -155,18 +155,8 @@ static const sl_opt_def upsert_kafka_opts[] = {
 
 /* ---- validation helpers --------------------------------------------------------------- */
 
-static int opt_error(const sl_tabledef *t, const char *key, sl_err *err, const char *fmt, ...)
-    SL_PRINTF(4, 5);
-static int opt_error(const sl_tabledef *t, const char *key, sl_err *err, const char *fmt, ...)
-{
-    const sl_opt *o = key ? sl_optset_find(&t->opts, key) : NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    if (o) sl_err_vat(err, SL_CONFIG, o->key_off, o->key_len, fmt, ap);
-    else sl_err_vat(err, SL_CONFIG, t->opts.offset, t->opts.len, fmt, ap);
-    va_end(ap);
-    return SL_CONFIG;
-}
+/* Errors point at the option's key. */
+#define opt_error(t, key, err, ...) sl_table_opt_error(t, key, 0, err, __VA_ARGS__)
 
 static int has(const sl_tabledef *t, const char *key)
 {

@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
-# tests/sql/run-golden.sh SLUICE FILE.sql — run a golden SQL test.
+# tests/sql/run-golden.sh SLUICE FILE.sql|FILE.cmd — run a golden test.
 #
-# Runs `sluice run` (or `sluice explain` when the file's first line is `-- explain`) on FILE.sql
-# from its own directory, so error positions print as FILE.sql:line:col, and compares standard
-# output, standard error and the exit code with FILE.out. SL_UPDATE_GOLDEN=1 rewrites FILE.out.
+# FILE.sql: runs `sluice run` (or `sluice explain` when the file's first line is `-- explain`)
+# on FILE.sql from its own directory, so error positions print as FILE.sql:line:col.
+# FILE.cmd (tests/connect): sluice command lines, one a line ('#' lines are comments), written
+# with "$SLUICE" for the binary and run in FILE.cmd's directory; each prints "$ <line>", its
+# output and "-- exit: N".
+# Standard output, standard error and the exit code are compared with FILE.out.
+# SL_UPDATE_GOLDEN=1 rewrites FILE.out.
 #
 # SPDX-License-Identifier: MIT
 set -euo pipefail
-sluice=$1
+export SLUICE=$1
 file=$2
 dir=$(dirname "$file")
-name=$(basename "$file" .sql)
-cmd=run
-head -n 1 "$file" | grep -q '^-- explain' && cmd=explain
-actual=$(cd "$dir" && { timeout 60 "$sluice" "$cmd" "$name.sql" 2>&1; echo "-- exit: $?"; })
+base=$(basename "$file")
+name=${base%.*}
+run_lines() {
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        [[ -z "$line" || "$line" == \#* ]] && continue
+        printf '$ %s\n' "$line"
+        timeout 60 bash -c "$line" 2>&1 && rc=0 || rc=$?
+        echo "-- exit: $rc"
+    done <"$base"
+}
+if [[ "$base" == *.cmd ]]; then
+    actual=$(cd "$dir" && run_lines)
+else
+    cmd=run
+    head -n 1 "$file" | grep -q '^-- explain' && cmd=explain
+    actual=$(cd "$dir" && { timeout 60 "$SLUICE" "$cmd" "$name.sql" 2>&1; echo "-- exit: $?"; })
+fi
 if [[ "${SL_UPDATE_GOLDEN:-}" == 1 ]]; then
     printf '%s\n' "$actual" >"$dir/$name.out"
     exit 0

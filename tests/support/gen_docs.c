@@ -89,7 +89,12 @@ int main(void)
         printf("- Can be read: %s", (cd->flags & SL_CONN_SOURCE) ? "yes" : "no");
         if (cd->flags & SL_CONN_SOURCE) printf(", producing %s", modes(cd->source_mode));
         printf("\n- Can be written: %s", (cd->flags & SL_CONN_SINK) ? "yes" : "no");
-        if (cd->flags & SL_CONN_SINK) printf(", accepting %s", modes(cd->sink_mode));
+        if ((cd->flags & SL_CONN_SINK) && (cd->flags & SL_CONN_UPSERT_SINK) &&
+            !(cd->flags & SL_CONN_REQUIRES_PK))
+            printf(", accepting %s; with a PRIMARY KEY %s, written by key",
+                   modes(SL_CL_INSERT_ONLY), modes(cd->sink_mode));
+        else if (cd->flags & SL_CONN_SINK)
+            printf(", accepting %s", modes(cd->sink_mode));
         printf("\n- Primary key: %s\n", (cd->flags & SL_CONN_REQUIRES_PK) ? "required" : "optional");
         if (cd->format_slots) {
             fputs("- Format options: `<slot prefix><format>.<option>`, e.g. ", stdout);
