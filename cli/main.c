@@ -100,8 +100,9 @@ static void print_rows(sl_stmt *stmt, int rc)
     while (rc == SL_ROW) {
         int n = sl_column_count(stmt);
         for (int i = 0; i < n; i++) {
+            const char *text = sl_column_text(stmt, i); /* NULL for a SQL NULL */
             if (i) fputc('\t', stdout);
-            fputs(sl_column_text(stmt, i), stdout);
+            fputs(text ? text : "NULL", stdout);
         }
         fputc('\n', stdout);
         rc = sl_step(stmt);
