@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "render.h"
+#include "repl.h"
 #include "sluice.h"
 #include "subst.h"
 
@@ -37,6 +38,8 @@ static const char usage[] =
     "                      INSERT runs as a job until its sources end (or SIGINT/SIGTERM)\n"
     "  explain FILE.sql    print the plan of every INSERT and SELECT in the script, with the\n"
     "                      changelog mode, keys and state of each operator; runs nothing\n"
+    "  repl                the interactive shell (the default on a terminal); with input\n"
+    "                      from a pipe it prints results as JSON lines (sluice repl --help)\n"
     "  version             print the version\n"
     "  help                print this help\n"
     "\n"
@@ -193,6 +196,9 @@ int main(int argc, char **argv)
     const char *cmd = NULL, *file = NULL, *loglevel = NULL;
     static const char *defines[256];
     int ndefines = 0;
+    /* The interactive shell: `sluice repl [options]`, or `sluice` alone on a terminal. */
+    if (argc >= 2 && strcmp(argv[1], "repl") == 0) return sl_repl_main(argc - 2, argv + 2);
+    if (argc == 1 && isatty(STDIN_FILENO)) return sl_repl_main(0, argv + 1);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
