@@ -242,7 +242,20 @@ int sl_display_type_width(const char *type)
 void sl_json_string(sl_dbuf *b, const char *s)
 {
     sl_dbuf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    size_t left = strlen(s);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, left--) {
+        if (*p >= 0x80) {
+            /* Valid UTF-8 is copied; a malformed byte becomes U+FFFD, so the line stays JSON. */
+            int len;
+            if (decode(p, left, &len) < 0) {
+                sl_dbuf_puts(b, "\ufffd");
+            } else {
+                sl_dbuf_putn(b, (const char *)p, (size_t)len);
+                p += len - 1;
+                left -= (size_t)len - 1;
+            }
+            continue;
+        }
         switch (*p) {
         case '"': sl_dbuf_puts(b, "\\\""); break;
         case '\\': sl_dbuf_puts(b, "\\\\"); break;

@@ -52,7 +52,7 @@ int sl_display_type_numeric(const char *type);
 /* 1 for BOOLEAN. */
 int sl_display_type_boolean(const char *type);
 
-/* Append s as a JSON string literal, quotes included. */
+/* Append s as a JSON string literal, quotes included; malformed UTF-8 becomes U+FFFD. */
 void sl_json_string(sl_dbuf *b, const char *s);
 /* Append s as a CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. NULL is an
 ** empty field. */

@@ -90,7 +90,11 @@ typedef struct sl_stmt sl_stmt;     /* one prepared statement */
 */
 SL_API int sl_open(sl_engine **out);
 
-/* Close an engine: stops its jobs and frees everything it owns. NULL is a harmless no-op. */
+/*
+** Close an engine: stops its jobs (background INSERTs too: sources stop, sinks flush), waits
+** for them and frees everything it owns. Finalize its statements first. NULL is a harmless
+** no-op.
+*/
 SL_API void sl_close(sl_engine *eng);
 
 /*
@@ -156,8 +160,9 @@ SL_API int sl_column_count(sl_stmt *stmt);
 ** until sl_finalize. */
 SL_API const char *sl_column_name(sl_stmt *stmt, int i);
 
-/* SQL type of result column i ("INT", "DECIMAL(10, 2)", "STRING"); result rows of SHOW,
-** DESCRIBE, EXPLAIN ... are all "STRING". NULL when out of range. Valid until sl_finalize. */
+/* SQL type of result column i ("INT", "DECIMAL(10, 2)", "STRING NOT NULL"); columns of
+** SHOW, DESCRIBE, EXPLAIN ... are "STRING" except the counters of SHOW JOBS ("BIGINT").
+** NULL when out of range. Valid until sl_finalize. */
 SL_API const char *sl_column_type(sl_stmt *stmt, int i);
 
 /*
