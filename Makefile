@@ -15,8 +15,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 
 DEB_BUILD := cmake make gcc pkg-config lemon re2c librdkafka-dev libjansson-dev \
-             libcurl4-openssl-dev libssl-dev zlib1g-dev libcriterion-dev tzdata
-DEB_TEST := kcat python3 python3-kafka
+             libcurl4-openssl-dev libssl-dev zlib1g-dev libcriterion-dev libedit-dev tzdata
+DEB_TEST := kcat python3 python3-kafka python3-pexpect
 DEB_FUZZ := clang libclang-rt-14-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

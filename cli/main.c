@@ -23,6 +23,7 @@
 
 #include "connect.h"
 #include "render.h"
+#include "repl.h"
 #include "sluice.h"
 #include "subst.h"
 
@@ -47,6 +48,8 @@ static const char usage[] =
     "                      the same for a MaxCompute Kafka connector config (Kafka Connect\n"
     "                      JSON), translated to SQL: a kafka source, a maxcompute sink and\n"
     "                      the INSERT between them (docs/maxcompute-connector-config.md)\n"
+    "  repl                the interactive shell (the default on a terminal); with input\n"
+    "                      from a pipe it prints results as JSON lines (sluice repl --help)\n"
     "  version             print the version\n"
     "  help                print this help\n"
     "\n"
@@ -116,8 +119,9 @@ static void print_rows(sl_stmt *stmt, int rc)
     while (rc == SL_ROW) {
         int n = sl_column_count(stmt);
         for (int i = 0; i < n; i++) {
+            const char *text = sl_column_text(stmt, i); /* NULL for a SQL NULL */
             if (i) fputc('\t', stdout);
-            fputs(sl_column_text(stmt, i), stdout);
+            fputs(text ? text : "NULL", stdout);
         }
         fputc('\n', stdout);
         rc = sl_step(stmt);
@@ -211,6 +215,9 @@ int main(int argc, char **argv)
     int print_sql = 0;
     static const char *defines[256];
     int ndefines = 0;
+    /* The interactive shell: `sluice repl [options]`, or `sluice` alone on a terminal. */
+    if (argc >= 2 && strcmp(argv[1], "repl") == 0) return sl_repl_main(argc - 2, argv + 2);
+    if (argc == 1 && isatty(STDIN_FILENO)) return sl_repl_main(0, argv + 1);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

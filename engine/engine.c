@@ -3,8 +3,8 @@
 **
 ** The engine wires the layers together: sl_prepare parses one statement (parser/) and, for
 ** queries, plans it (planner/) against the catalog as it is at that moment; sl_step executes
-** it: catalog changes for DDL, a job (runtime/) for INSERT, result rows for EXPLAIN, SHOW,
-** DESCRIBE and SET. A script is a loop of prepare/step/finalize (sl_exec), so each statement
+** it: catalog changes for DDL, a job (runtime/, jobs.c) for INSERT, a job whose changelog rows
+** come back one per step for SELECT, result rows for EXPLAIN, SHOW, DESCRIBE and SET. A script is a loop of prepare/step/finalize (sl_exec), so each statement
 ** sees the tables the previous ones created, and the first failure stops the script.
 **
 ** SPDX-License-Identifier: MIT
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "base/log.h"
+#include "base/valuefmt.h"
 #include "engine/engine_int.h"
 
 /* ---- result rows ---------------------------------------------------------------------- */
@@ -71,6 +72,7 @@ int sl_open(sl_engine **out)
 void sl_close(sl_engine *eng)
 {
     if (!eng) return;
+    sl_jobs_close(eng);
     sl_catalog_free(&eng->cat);
     sl_settings_free(eng);
     sl_free(eng);
@@ -89,6 +91,18 @@ int sl_config(sl_engine *eng, const char *key, const char *value)
     sl_err_clear(&eng->err);
     int rc = value ? sl_settings_set(eng, key, value, &err) : sl_settings_reset(eng, key, &err);
     return rc ? fail(eng, &err) : SL_OK;
+}
+
+const char *sl_config_get(sl_engine *eng, const char *key)
+{
+    if (!eng || !key) return NULL;
+    sl_err err = SL_ERR_INIT;
+    /* Validate the key the way SET does, so an unknown one gets the same message. */
+    if (sl_settings_check_key(key, &err)) {
+        eng->err = err;
+        return NULL;
+    }
+    return sl_settings_get(eng, key);
 }
 
 const char *sl_errmsg(sl_engine *eng)
@@ -125,6 +139,11 @@ int sl_complete(const char *sql)
     return sql ? sl_sql_complete(sql, -1) : 0;
 }
 
+int sl_input_state(const char *sql)
+{
+    return sql ? sl_sql_input_state(sql, -1) : SL_INPUT_EMPTY;
+}
+
 int sl_libversion_number(void)
 {
     return SL_VERSION_NUMBER;
@@ -140,10 +159,79 @@ const char *sl_libversion(void)
 static void stmt_free(sl_stmt *stmt)
 {
     if (!stmt) return;
+    if (stmt->job) {
+        sl_job_free(stmt->job); /* stops it first */
+        atomic_store(&stmt->eng->stop_flag, NULL);
+    }
+    if (stmt->cells)
+        for (int i = 0; i < stmt->cols.n; i++) sl_free(stmt->cells[i]);
+    sl_free(stmt->cells);
+    if (stmt->cols.types)
+        for (int i = 0; i < stmt->cols.n; i++) sl_free(stmt->cols.types[i]);
+    sl_free(stmt->cols.types);
+    sl_free(stmt->cols.names);
+    sl_free(stmt->text);
     sl_plan_free(stmt->plan);
     sl_rows_free(&stmt->rows);
     sl_parser_free(stmt->parser);
     sl_free(stmt);
+}
+
+/* Result columns: names (static) and, optionally, SQL types (NULL: every column a STRING). */
+static void set_cols(sl_stmt *stmt, int n, const char *const *names, const char *const *types)
+{
+    stmt->cols.n = n;
+    stmt->cols.names = sl_calloc((size_t)n + 1, sizeof(char *));
+    for (int i = 0; i < n; i++) stmt->cols.names[i] = names[i];
+    if (types) {
+        stmt->cols.types = sl_calloc((size_t)n + 1, sizeof(char *));
+        for (int i = 0; i < n; i++) stmt->cols.types[i] = sl_strdup(types[i]);
+    }
+    sl_rows_init(&stmt->rows, n);
+}
+
+/* The result columns of a statement, known before it runs. */
+static void describe_results(sl_stmt *stmt)
+{
+    static const char *const result[] = {"result"};
+    static const char *const tables[] = {"table name"};
+    static const char *const describe[] = {"name", "type", "null", "key", "extras", "watermark"};
+    static const char *const settings[] = {"key", "value"};
+    static const char *const jobs[] = {"job id", "job name", "status", "rows in", "rows out",
+                                       "statement", "error"};
+    static const char *const job_types[] = {"STRING", "STRING",    "STRING", "BIGINT",
+                                            "BIGINT", "STRING", "STRING"};
+    static const char *const job_id[] = {"job id"};
+    const sl_ast *ast = stmt->ast;
+    switch (ast->kind) {
+    case SL_STMT_SELECT: {
+        const sl_pnode *root = stmt->plan->root;
+        const char **names = sl_calloc((size_t)root->ncol + 1, sizeof(char *));
+        for (int i = 0; i < root->ncol; i++) names[i] = root->cols[i].name;
+        set_cols(stmt, root->ncol, names, NULL);
+        sl_free(names);
+        stmt->cols.types = sl_calloc((size_t)root->ncol + 1, sizeof(char *));
+        for (int i = 0; i < root->ncol; i++) {
+            sl_buf b = SL_BUF_INIT;
+            sl_type_render(&b, &root->cols[i].type);
+            stmt->cols.types[i] = sl_buf_detach(&b);
+        }
+        stmt->cells = sl_calloc((size_t)root->ncol + 1, sizeof(char *));
+        break;
+    }
+    case SL_STMT_INSERT:
+        stmt->background = !sl_opt_parse_bool(sl_settings_get(stmt->eng, "table.dml-sync"));
+        set_cols(stmt, stmt->background ? 1 : 0, job_id, NULL);
+        break;
+    case SL_STMT_EXPLAIN:
+    case SL_STMT_SHOW_CREATE_TABLE:
+    case SL_STMT_HELP: set_cols(stmt, 1, result, NULL); break;
+    case SL_STMT_SHOW_TABLES: set_cols(stmt, 1, tables, NULL); break;
+    case SL_STMT_DESCRIBE: set_cols(stmt, 6, describe, NULL); break;
+    case SL_STMT_SET: set_cols(stmt, ast->key ? 0 : 2, settings, NULL); break;
+    case SL_STMT_SHOW_JOBS: set_cols(stmt, 7, jobs, job_types); break;
+    default: set_cols(stmt, 0, NULL, NULL); break;
+    }
 }
 
 int sl_prepare(sl_engine *eng, const char *sql, int nbyte, sl_stmt **out, const char **tail)
@@ -152,6 +240,7 @@ int sl_prepare(sl_engine *eng, const char *sql, int nbyte, sl_stmt **out, const 
     *out = NULL;
     sl_err err = SL_ERR_INIT;
     sl_err_clear(&eng->err);
+    sl_jobs_reap(eng);
     sl_stmt *stmt = sl_calloc(1, sizeof *stmt);
     stmt->eng = eng;
     stmt->cur = -1;
@@ -176,6 +265,8 @@ int sl_prepare(sl_engine *eng, const char *sql, int nbyte, sl_stmt **out, const 
         stmt_free(stmt);
         return SL_OK;
     }
+    stmt->text = sl_strndup(sql + stmt->ast->offset, (size_t)stmt->ast->len);
+    describe_results(stmt);
     *out = stmt;
     return SL_OK;
 }
@@ -189,17 +280,20 @@ static const char *help_text =
     "      WITH ('connector' = '...', ...);\n"
     "  DROP TABLE [IF EXISTS] t;\n"
     "  INSERT INTO t [(cols)] SELECT ... FROM s [WHERE ...];   INSERT INTO t VALUES (...);\n"
+    "  SELECT ... FROM s [WHERE ...] [LIMIT n];   VALUES (...), (...);\n"
     "  EXPLAIN INSERT ...;   EXPLAIN SELECT ...;\n"
     "  SET 'key' = 'value';   SET;   RESET 'key';   RESET;\n"
-    "  SHOW TABLES;   DESCRIBE t;   SHOW CREATE TABLE t;   HELP;\n"
-    "Connectors: upsert-kafka (source), print (sink). Formats: json, csv, raw.\n"
+    "  SHOW TABLES;   DESCRIBE t;   SHOW CREATE TABLE t;\n"
+    "  SHOW JOBS;   STOP JOB 'id';   HELP;\n"
+    "A SELECT returns its changelog: every row with its op (+I, -U, +U, -D). It ends with its\n"
+    "sources, at its LIMIT or 'client.preview.max-rows', or when interrupted (Ctrl-C).\n"
+    "With SET 'table.dml-sync' = 'false' (the interactive shell's default) an INSERT runs in\n"
+    "the background: SHOW JOBS lists the jobs, STOP JOB 'id' stops one (its sinks flush).\n"
+    "Connectors: kafka, upsert-kafka, print. Formats: json, csv, raw, avro, avro-confluent.\n"
     "See README.md and docs/ for the options of each connector and format.";
 
 static void describe(const sl_table *t, sl_rows *rows)
 {
-    sl_rows_init(rows, 6);
-    const char *hdr[6] = {"name", "type", "null", "key", "extras", "watermark"};
-    sl_rows_add(rows, hdr);
     const sl_schema *s = &t->def.schema;
     for (int i = 0; i < s->ncol; i++) {
         const sl_column *c = &s->cols[i];
@@ -233,31 +327,38 @@ static void describe(const sl_table *t, sl_rows *rows)
     }
 }
 
-static int run_insert(sl_stmt *stmt, sl_err *err)
+static int start_select(sl_stmt *stmt, sl_err *err)
 {
     sl_engine *eng = stmt->eng;
-    const char *name = sl_settings_get(eng, "pipeline.name");
-    char defname[512];
-    if (!name || !*name) {
-        snprintf(defname, sizeof defname, "insert-into_%s", stmt->plan->root->table->qualified);
-        name = defname;
-    }
-    sl_job *job;
-    sl_job_config cfg = {name, sl_settings_duration_ms(eng, "execution.checkpointing.interval")};
-    int rc = sl_job_create(stmt->plan, &eng->reg, &eng->rt, &cfg, &job, err);
+    /* The setting was validated by SET, so it is a non-negative integer. */
+    sl_job_config cfg = {"select", 0,
+                         strtoll(sl_settings_get(eng, "client.preview.max-rows"), NULL, 10)};
+    int rc = sl_job_create(stmt->plan, &eng->reg, &eng->rt, &cfg, &stmt->job, err);
     if (rc) return rc;
-    atomic_store(&eng->stop_flag, sl_job_stop_flag(job));
-    if (atomic_load(&eng->interrupted)) sl_job_stop(job);
-    sl_log(SL_LOG_INFO, "job", "%s: started", name);
-    rc = sl_job_start(job, err);
-    if (!rc) rc = sl_job_wait(job, -1, err);
-    atomic_store(&eng->stop_flag, NULL);
-    sl_log(SL_LOG_INFO, "job", "%s: %s; %llu rows in, %llu rows out", name,
-           rc == SL_DONE ? "finished" : "failed", (unsigned long long)sl_job_rows_in(job),
-           (unsigned long long)sl_job_rows_out(job));
-    sl_job_free(job);
-    atomic_store(&eng->interrupted, 0);
-    return rc == SL_DONE ? SL_OK : rc;
+    atomic_store(&eng->stop_flag, sl_job_stop_flag(stmt->job));
+    if (atomic_load(&eng->interrupted)) sl_job_stop(stmt->job);
+    rc = sl_job_start(stmt->job, err);
+    if (rc) {
+        atomic_store(&eng->stop_flag, NULL);
+        sl_job_free(stmt->job);
+        stmt->job = NULL;
+    }
+    return rc;
+}
+
+static int drop_table(sl_engine *eng, const sl_ast *ast, sl_err *err)
+{
+    const char *name;
+    int rc = sl_catalog_resolve(&ast->table, &name, err);
+    if (rc) return rc;
+    const sl_table *t = sl_catalog_find(&eng->cat, name);
+    const char *job = t ? sl_jobs_using(eng, &t->def) : NULL;
+    if (job)
+        return sl_err_at(err, SL_SEMANTIC, ast->table.offset, ast->table.len,
+                         "Table '%s' is used by running job '%s'. Stop the job first: STOP JOB "
+                         "'%s';",
+                         name, job, job);
+    return sl_catalog_drop(&eng->cat, &ast->table, ast->if_exists, err);
 }
 
 static int execute(sl_stmt *stmt, sl_err *err)
@@ -266,16 +367,12 @@ static int execute(sl_stmt *stmt, sl_err *err)
     const sl_ast *ast = stmt->ast;
     switch (ast->kind) {
     case SL_STMT_CREATE_TABLE: return sl_catalog_create(&eng->cat, ast->create, err);
-    case SL_STMT_DROP_TABLE: return sl_catalog_drop(&eng->cat, &ast->table, ast->if_exists, err);
-    case SL_STMT_INSERT: return run_insert(stmt, err);
-    case SL_STMT_SELECT:
-        return sl_err_at(err, SL_UNSUPPORTED, ast->offset, ast->len,
-                         "a SELECT needs somewhere to show its rows: write INSERT INTO a 'print' "
-                         "table, or use the interactive shell");
+    case SL_STMT_DROP_TABLE: return drop_table(eng, ast, err);
+    case SL_STMT_INSERT: return sl_jobs_run_insert(stmt, stmt->background, err);
+    case SL_STMT_SELECT: return start_select(stmt, err);
     case SL_STMT_EXPLAIN: {
         sl_buf b = SL_BUF_INIT;
         sl_plan_explain(stmt->plan, &eng->reg, &b);
-        sl_rows_init(&stmt->rows, 1);
         sl_rows_add_lines(&stmt->rows, b.p);
         sl_buf_free(&b);
         return SL_OK;
@@ -297,7 +394,6 @@ static int execute(sl_stmt *stmt, sl_err *err)
         }
         return SL_OK;
     case SL_STMT_SHOW_TABLES: {
-        sl_rows_init(&stmt->rows, 1);
         /* sorted by name, as Flink lists them */
         int n = eng->cat.n;
         const char **names = sl_calloc((size_t)n + 1, sizeof(char *));
@@ -322,14 +418,17 @@ static int execute(sl_stmt *stmt, sl_err *err)
         } else {
             sl_buf b = SL_BUF_INIT;
             sl_catalog_show_create(&eng->cat, t, &b);
-            sl_rows_init(&stmt->rows, 1);
             sl_rows_add_lines(&stmt->rows, b.p);
             sl_buf_free(&b);
         }
         return SL_OK;
     }
+    case SL_STMT_SHOW_JOBS: sl_jobs_show(eng, &stmt->rows); return SL_OK;
+    case SL_STMT_STOP_JOB: return sl_jobs_stop(eng, ast, err);
     case SL_STMT_HELP:
-        sl_rows_init(&stmt->rows, 1);
+        if (ast->key)
+            return sl_err_at(err, SL_UNSUPPORTED, ast->key_offset, ast->key_len,
+                             "HELP takes no topic yet: HELP; lists every statement");
         sl_rows_add_lines(&stmt->rows, help_text);
         return SL_OK;
     default:
@@ -338,7 +437,52 @@ static int execute(sl_stmt *stmt, sl_err *err)
     }
 }
 
-int sl_step(sl_stmt *stmt)
+/* The SELECT ended (rc from sl_job_next_row): free its job; SL_DONE or the error. */
+static int select_end(sl_stmt *stmt, int rc, const sl_err *err)
+{
+    sl_engine *eng = stmt->eng;
+    atomic_store(&eng->stop_flag, NULL);
+    int interrupted = atomic_exchange(&eng->interrupted, 0);
+    sl_job_free(stmt->job);
+    stmt->job = NULL;
+    stmt->has_row = 0;
+    /* An interrupted query ends quietly, whatever its sources said while stopping. */
+    if (rc == SL_DONE || interrupted) return SL_DONE;
+    return fail(eng, err);
+}
+
+static int select_next(sl_stmt *stmt, int timeout_ms)
+{
+    sl_engine *eng = stmt->eng;
+    sl_err err = SL_ERR_INIT;
+    sl_row *row = NULL;
+    int rc;
+    if (atomic_load(&eng->interrupted)) {
+        /* Ctrl-C: stop now, and drop the rows still queued rather than show them. */
+        sl_job_stop(stmt->job);
+        while ((rc = sl_job_next_row(stmt->job, -1, &row, &err)) == SL_ROW) sl_free(row);
+        return select_end(stmt, rc, &err);
+    }
+    rc = sl_job_next_row(stmt->job, timeout_ms, &row, &err);
+    if (rc == SL_IDLE) return SL_IDLE;
+    if (rc != SL_ROW) return select_end(stmt, rc, &err);
+    const sl_pnode *root = stmt->plan->root;
+    for (int i = 0; i < root->ncol; i++) {
+        sl_free(stmt->cells[i]);
+        stmt->cells[i] = NULL;
+        if (sl_is_null(&row->col[i])) continue;
+        sl_buf b = SL_BUF_INIT;
+        sl_value_format(&b, &row->col[i], &root->cols[i].type, SL_STYLE_SQL);
+        sl_buf_putc(&b, 0);
+        stmt->cells[i] = sl_buf_detach(&b);
+    }
+    stmt->kind = row->kind;
+    stmt->has_row = 1;
+    sl_free(row);
+    return SL_ROW;
+}
+
+int sl_step_timeout(sl_stmt *stmt, int timeout_ms)
 {
     if (!stmt) return SL_MISUSE;
     sl_engine *eng = stmt->eng;
@@ -349,36 +493,66 @@ int sl_step(sl_stmt *stmt)
         int rc = execute(stmt, &err);
         if (rc) return fail(eng, &err);
     }
+    if (stmt->job) return select_next(stmt, timeout_ms);
+    stmt->has_row = 0;
     if (stmt->cur + 1 < stmt->rows.n) {
         stmt->cur++;
+        stmt->has_row = 1;
+        stmt->kind = SL_INSERT;
         return SL_ROW;
     }
     stmt->cur = stmt->rows.n;
     return SL_DONE;
 }
 
+int sl_step(sl_stmt *stmt)
+{
+    return sl_step_timeout(stmt, -1);
+}
+
 int sl_column_count(sl_stmt *stmt)
 {
-    return stmt && stmt->cur >= 0 && stmt->cur < stmt->rows.n ? stmt->rows.ncol : 0;
+    return stmt ? stmt->cols.n : 0;
+}
+
+const char *sl_column_name(sl_stmt *stmt, int i)
+{
+    return stmt && i >= 0 && i < stmt->cols.n ? stmt->cols.names[i] : NULL;
+}
+
+const char *sl_column_type(sl_stmt *stmt, int i)
+{
+    if (!stmt || i < 0 || i >= stmt->cols.n) return NULL;
+    return stmt->cols.types ? stmt->cols.types[i] : "STRING";
 }
 
 const char *sl_column_text(sl_stmt *stmt, int i)
 {
-    if (!stmt || stmt->cur < 0 || stmt->cur >= stmt->rows.n || i < 0 || i >= stmt->rows.ncol)
-        return NULL;
+    if (!stmt || !stmt->has_row || i < 0 || i >= stmt->cols.n) return NULL;
+    if (stmt->cells) return stmt->cells[i];
     return stmt->rows.cells[stmt->cur * stmt->rows.ncol + i];
 }
 
 int sl_row_kind(sl_stmt *stmt)
 {
-    SL_UNUSED(stmt);
-    return SL_INSERT;
+    return stmt && stmt->has_row ? stmt->kind : SL_INSERT;
+}
+
+const char *sl_stmt_kind_str(sl_stmt *stmt)
+{
+    return stmt ? sl_stmt_kind_name(stmt->ast->kind) : NULL;
 }
 
 int sl_finalize(sl_stmt *stmt)
 {
     stmt_free(stmt);
     return SL_OK;
+}
+
+/* Offsets of errors are relative to the statement; sl_exec reports them in the script. */
+static void shift_error(sl_engine *eng, const char *script, const char *start)
+{
+    if (eng->err.offset >= 0) eng->err.offset += (int)(start - script);
 }
 
 int sl_exec(sl_engine *eng, const char *script, sl_row_cb cb, void *ud)
@@ -390,7 +564,7 @@ int sl_exec(sl_engine *eng, const char *script, sl_row_cb cb, void *ud)
         const char *tail, *start = p;
         int rc = sl_prepare(eng, p, -1, &stmt, &tail);
         if (rc) {
-            if (eng->err.offset >= 0) eng->err.offset += (int)(start - script);
+            shift_error(eng, script, start);
             return rc;
         }
         p = tail;
@@ -407,9 +581,36 @@ int sl_exec(sl_engine *eng, const char *script, sl_row_cb cb, void *ud)
         }
         sl_finalize(stmt);
         if (rc != SL_DONE) {
-            if (eng->err.offset >= 0) eng->err.offset += (int)(start - script);
+            shift_error(eng, script, start);
             return rc;
         }
     }
     return SL_OK;
+}
+
+int sl_select(sl_engine *eng, const char *sql, sl_change_cb cb, void *ud)
+{
+    if (!eng || !sql || !cb) return SL_MISUSE;
+    sl_stmt *stmt;
+    int rc = sl_prepare(eng, sql, -1, &stmt, NULL);
+    if (rc) return rc;
+    if (!stmt || stmt->ast->kind != SL_STMT_SELECT) {
+        int off = stmt ? stmt->ast->offset : 0, len = stmt ? stmt->ast->len : 0;
+        sl_finalize(stmt);
+        sl_err err = SL_ERR_INIT;
+        sl_err_at(&err, SL_MISUSE, off, len, "sl_select runs one SELECT (or VALUES) statement");
+        return fail(eng, &err);
+    }
+    int n = sl_column_count(stmt);
+    const char **cells = sl_calloc((size_t)n + 1, sizeof(char *));
+    while ((rc = sl_step(stmt)) == SL_ROW) {
+        for (int i = 0; i < n; i++) cells[i] = sl_column_text(stmt, i);
+        if (cb(ud, sl_row_kind(stmt), n, cells)) {
+            rc = SL_DONE; /* the caller has seen enough: finalize stops the job */
+            break;
+        }
+    }
+    sl_free(cells);
+    sl_finalize(stmt);
+    return rc == SL_DONE ? SL_OK : rc;
 }

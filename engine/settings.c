@@ -21,6 +21,24 @@ static const sl_opt_def settings[] = {
     {"execution.checkpointing.interval", SL_OPT_DURATION, 0, "0 ms", NULL, 1, 0,
      "How often a running job makes its sinks durable and then commits its sources' progress "
      "(Kafka group offsets, Kafka transactions). 0: only when the job ends or is stopped."},
+    {"table.dml-sync", SL_OPT_BOOL, 0, "true", NULL, 1, 0,
+     "true: an INSERT runs its job to the end before the next statement (scripts). false: it "
+     "starts the job in the background and returns its id (the interactive shell's default); "
+     "SHOW JOBS lists the jobs, STOP JOB stops one."},
+    {"client.preview.max-rows", SL_OPT_LONG, 0, "0", NULL, 0, INT64_MAX,
+     "A SELECT stops after this many result rows (changelog rows), like a LIMIT on every "
+     "query. 0: no bound; an unbounded source then runs until interrupted."},
+    {"sql-client.execution.result-mode", SL_OPT_ENUM, 0, "table", "table|changelog|tableau", 1,
+     0,
+     "How the interactive shell shows a SELECT: 'table' keeps the result table and redraws it "
+     "in place, 'changelog' prints every change with its op (+I/-U/+U/-D), 'tableau' prints "
+     "the changes as a boxed table."},
+    {"sql-client.execution.max-table-result.rows", SL_OPT_INT, 0, "1000000", NULL, 1,
+     2147483647,
+     "The shell's 'table' mode keeps at most this many rows; older ones are dropped first."},
+    {"sql-client.display.max-column-width", SL_OPT_INT, 0, "30", NULL, 1, 1000,
+     "The shell shows at most this many columns (display width) of a value; longer values are "
+     "cut and end in '...'."},
 };
 
 #define NSETTINGS ((int)SL_ARRAY_LEN(settings))
@@ -54,6 +72,11 @@ static int unknown(const char *key, sl_err *err)
     return sl_err_set(err, SL_CONFIG, "Unknown setting '%s'. SET; lists the settings sluice "
                                       "supports.",
                       key);
+}
+
+int sl_settings_check_key(const char *key, sl_err *err)
+{
+    return find(key) < 0 ? unknown(key, err) : SL_OK;
 }
 
 int sl_settings_set(sl_engine *eng, const char *key, const char *value, sl_err *err)

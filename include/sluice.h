@@ -90,14 +90,25 @@ typedef struct sl_stmt sl_stmt;     /* one prepared statement */
 */
 SL_API int sl_open(sl_engine **out);
 
-/* Close an engine: stops its jobs and frees everything it owns. NULL is a harmless no-op. */
+/*
+** Close an engine: stops its jobs (background INSERTs too: sources stop, sinks flush), waits
+** for them and frees everything it owns. Finalize its statements first. NULL is a harmless
+** no-op.
+*/
 SL_API void sl_close(sl_engine *eng);
 
 /*
-** Set an engine setting, as `SET 'key' = 'value'` does. Borrows both strings.
+** Set an engine setting, as `SET 'key' = 'value'` does; a NULL value resets it to its default,
+** as `RESET 'key'` does. Borrows both strings.
 ** Returns SL_OK, or SL_CONFIG for an unknown key or invalid value (see sl_errmsg).
 */
 SL_API int sl_config(sl_engine *eng, const char *key, const char *value);
+
+/*
+** The current value of a setting as text (its default when not SET), or NULL for an unknown
+** key (sl_errmsg says why). Valid until the setting changes or eng is closed.
+*/
+SL_API const char *sl_config_get(sl_engine *eng, const char *key);
 
 /*
 ** Compile the first statement of sql (nbyte bytes, or up to NUL if nbyte < 0).
@@ -115,38 +126,98 @@ SL_API int sl_prepare(sl_engine *eng, const char *sql, int nbyte, sl_stmt **out,
 
 /*
 ** Run a statement one step.
-**   DDL and SET:   executes and returns SL_DONE.
-**   INSERT:        runs the job until its sources end, then flushes the sinks and returns
-**                  SL_DONE. sl_interrupt() makes the sources stop early; the sinks still flush
-**                  and the step returns SL_DONE. A runtime failure returns its error code.
-**   EXPLAIN:       returns SL_ROW once per output line (sl_column_text(stmt, 0)), then SL_DONE.
+**   DDL, SET, RESET, STOP JOB:  execute and return SL_DONE. STOP JOB 'id' stops a running job
+**                  (its sources stop, its sinks flush) and waits for it.
+**   INSERT:        with 'table.dml-sync' = 'true' (the default), runs the job until its
+**                  sources end, then flushes the sinks and returns SL_DONE. sl_interrupt()
+**                  makes the sources stop early; the sinks still flush and the step returns
+**                  SL_DONE. A runtime failure returns its error code.
+**                  With 'table.dml-sync' = 'false', starts the job on its own thread and
+**                  returns one SL_ROW, the job's id ("job id"), then SL_DONE; the job runs
+**                  until its sources end, STOP JOB, or sl_close. sl_interrupt() does not
+**                  reach it.
+**   SELECT:        starts the query, then returns SL_ROW once per changelog row: sl_row_kind
+**                  says +I, -U, +U or -D. It waits for rows; it returns SL_DONE when the
+**                  sources ended (bounded), at LIMIT or the 'client.preview.max-rows' setting,
+**                  or after sl_interrupt() (rows not yet returned are dropped). sl_finalize
+**                  stops a query that is still running.
+**   EXPLAIN, SHOW TABLES, SHOW JOBS, SHOW CREATE TABLE, DESCRIBE, SET (no arguments), HELP:
+**                  return SL_ROW once per result row, then SL_DONE.
 */
 SL_API int sl_step(sl_stmt *stmt);
 
-/* Number of columns of the current result row; 0 when there is none. */
+/*
+** sl_step, waiting at most timeout_ms for a SELECT's next row (negative: as long as it takes):
+** SL_IDLE when none came in time. The same as sl_step for every other statement.
+*/
+SL_API int sl_step_timeout(sl_stmt *stmt, int timeout_ms);
+
+/* Number of columns of the statement's result rows, known after sl_prepare; 0 for a
+** statement that returns no rows. */
 SL_API int sl_column_count(sl_stmt *stmt);
 
-/* Text of column i of the current row; valid until the next sl_step or sl_finalize. */
+/* Name of result column i ("order_id", "table name", "job id"); NULL when out of range. Valid
+** until sl_finalize. */
+SL_API const char *sl_column_name(sl_stmt *stmt, int i);
+
+/* SQL type of result column i ("INT", "DECIMAL(10, 2)", "STRING NOT NULL"); columns of
+** SHOW, DESCRIBE, EXPLAIN ... are "STRING" except the counters of SHOW JOBS ("BIGINT").
+** NULL when out of range. Valid until sl_finalize. */
+SL_API const char *sl_column_type(sl_stmt *stmt, int i);
+
+/*
+** Text of column i of the current row, in SQL literal form without quotes (2020-03-08
+** 13:12:11.120, TRUE, 1.0E7); NULL for a SQL NULL and when there is no current row. Valid
+** until the next sl_step or sl_finalize.
+*/
 SL_API const char *sl_column_text(sl_stmt *stmt, int i);
 
-/* Kind (sl_rowkind) of the current row. */
+/* Kind (sl_rowkind) of the current row; SL_INSERT for rows of statements other than SELECT. */
 SL_API int sl_row_kind(sl_stmt *stmt);
+
+/* The statement's kind in upper case: "SELECT", "INSERT", "CREATE TABLE", "SHOW JOBS" ... */
+SL_API const char *sl_stmt_kind_str(sl_stmt *stmt);
 
 /* Free a statement. NULL is a harmless no-op. Returns SL_OK. */
 SL_API int sl_finalize(sl_stmt *stmt);
 
 /*
 ** Run every statement of a script in order, stopping at the first error. cb, if not NULL, is
-** called for each result row: (ud, ncol, texts). Borrows script. Returns SL_OK or the error.
+** called for each result row: (ud, ncol, texts), texts as sl_column_text gives them (NULL
+** for a SQL NULL). A nonzero return from cb stops the script with SL_INTERRUPT. Borrows
+** script. Returns SL_OK or the error.
 */
 typedef int (*sl_row_cb)(void *ud, int ncol, const char *const *texts);
 SL_API int sl_exec(sl_engine *eng, const char *script, sl_row_cb cb, void *ud);
+
+/*
+** Run one SELECT and call cb for each changelog row: (ud, kind, ncol, texts), kind an
+** sl_rowkind, texts as sl_column_text gives them. Returns SL_OK when the query ended (its
+** sources ended, LIMIT, sl_interrupt, or cb returned nonzero, which stops it), or the error.
+** Borrows sql.
+*/
+typedef int (*sl_change_cb)(void *ud, int kind, int ncol, const char *const *texts);
+SL_API int sl_select(sl_engine *eng, const char *sql, sl_change_cb cb, void *ud);
 
 /*
 ** 1 when sql ends with a complete statement (a `;` outside strings, quoted names and
 ** comments), else 0. For REPLs.
 */
 SL_API int sl_complete(const char *sql);
+
+/* What the end of a shell's input is inside of (sl_input_state). */
+typedef enum sl_input {
+    SL_INPUT_EMPTY = 0,    /* only blanks and comments: nothing to run */
+    SL_INPUT_COMPLETE = 1, /* ends with a `;` outside strings, quoted names and comments */
+    SL_INPUT_MORE = 2,     /* a statement goes on */
+    SL_INPUT_STRING = 3,   /* ... inside a '...' string */
+    SL_INPUT_NAME = 4,     /* ... inside a `...` quoted name */
+    SL_INPUT_COMMENT = 5,  /* ... inside a block comment */
+    SL_INPUT_PAREN = 6     /* ... inside parentheses */
+} sl_input;
+
+/* The sl_input state of sql (NUL-terminated), for a REPL's continuation prompt. */
+SL_API int sl_input_state(const char *sql);
 
 /*
 ** The message of the most recent error on eng, or "not an error". Valid until the next call

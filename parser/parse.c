@@ -227,7 +227,7 @@ int sl_parse(sl_parser *p, const char *sql, int n, sl_ast **out, int *consumed, 
     return rc;
 }
 
-int sl_sql_complete(const char *sql, int n)
+int sl_sql_input_state(const char *sql, int n)
 {
     if (n < 0) n = (int)strlen(sql);
     sl_arena ar;
@@ -239,32 +239,53 @@ int sl_sql_complete(const char *sql, int n)
     sl_lexer lx = {(const unsigned char *)text, (const unsigned char *)text,
                    (const unsigned char *)text + n, NULL, &ar, &err};
     sl_token tok;
-    int last = 0, complete = 0;
+    int last = 0, depth = 0, any = 0, state;
     for (;;) {
         sl_err_clear(&err);
         const unsigned char *before = lx.cur;
         int type = sl_lex(&lx, &tok);
         if (type == 0) {
-            complete = last == SL_TK_SEMI;
+            state = last == SL_TK_SEMI ? SL_INPUT_COMPLETE
+                    : !any             ? SL_INPUT_EMPTY
+                    : depth > 0        ? SL_INPUT_PAREN
+                                       : SL_INPUT_MORE;
             break;
         }
         if (type < 0) {
-            /* Unterminated strings and comments continue on the next line; other lexical
-            ** errors are complete enough to be reported. */
-            complete = strstr(err.msg, "unterminated") == NULL;
-            if (complete) {
+            /* Unterminated strings, names and comments continue on the next line; other
+            ** lexical errors are complete enough to be reported. */
+            if (strstr(err.msg, "unterminated string")) {
+                state = SL_INPUT_STRING;
+            } else if (strstr(err.msg, "unterminated quoted identifier")) {
+                state = SL_INPUT_NAME;
+            } else if (strstr(err.msg, "unterminated comment")) {
+                state = SL_INPUT_COMMENT;
+            } else {
                 /* The lexer consumed the bad bytes; keep looking for a final ';'. */
                 if (lx.cur <= before) lx.cur = before + 1;
-                if (lx.cur > lx.lim) break;
+                any = 1;
                 last = 0;
+                if (lx.cur > lx.lim) {
+                    state = SL_INPUT_MORE;
+                    break;
+                }
                 continue;
             }
             break;
         }
+        any = 1;
+        if (type == SL_TK_LP) depth++;
+        if (type == SL_TK_RP && depth > 0) depth--;
+        if (type == SL_TK_SEMI) depth = 0;
         last = type;
     }
     sl_arena_free(&ar);
-    return complete;
+    return state;
+}
+
+int sl_sql_complete(const char *sql, int n)
+{
+    return sl_sql_input_state(sql, n) == SL_INPUT_COMPLETE;
 }
 
 const char *sl_stmt_kind_name(int kind)

@@ -34,6 +34,14 @@ int sl_parse(sl_parser *p, const char *sql, int n, sl_ast **out, int *consumed, 
 */
 int sl_sql_complete(const char *sql, int n);
 
+/*
+** What the end of sql[0..n) is inside of, for an interactive shell's prompts: one of
+** SL_INPUT_* (include/sluice.h): empty (only blanks and comments), complete (ends with `;`),
+** or the statement goes on — plainly, inside a string, a quoted name, a block comment or
+** parentheses.
+*/
+int sl_sql_input_state(const char *sql, int n);
+
 /* The text of a statement kind for messages ("CREATE TABLE", "INSERT", ...). */
 const char *sl_stmt_kind_name(int kind);
 

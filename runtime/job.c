@@ -21,6 +21,7 @@
 
 #define SL_BATCH_ROWS 4096
 #define SL_POLL_MS 100
+#define SL_RESULT_QUEUE_ROWS 1024
 
 struct sl_job {
     sl_job_ctx ctx;
@@ -36,6 +37,7 @@ struct sl_job {
     int finished;
     int rc;
     sl_err err;
+    sl_rowq *results; /* SELECT: rows for the caller */
 };
 
 /* A connector whose descriptor is registered (its tables validate and plan) but whose
@@ -81,8 +83,6 @@ static int open_sink(sl_job *job, const sl_pnode *n, const sl_registry *reg,
 int sl_job_create(const sl_plan *plan, const sl_registry *reg, const sl_rt_registry *rt,
                   const sl_job_config *cfg, sl_job **out, sl_err *err)
 {
-    if (plan->kind != SL_PLAN_INSERT)
-        return sl_err_set(err, SL_UNSUPPORTED, "only INSERT statements run as jobs");
     /* Before anything connects: every connector of the plan must have an implementation. */
     for (const sl_pnode *p = plan->root; p; p = p->input)
         if (p->conn && !sl_rt_find(rt, p->conn->name))
@@ -108,6 +108,10 @@ int sl_job_create(const sl_plan *plan, const sl_registry *reg, const sl_rt_regis
         case SL_PN_CALC: op = sl_op_calc_new(p, &job->ctx); break;
         case SL_PN_NORMALIZE: op = sl_op_normalize_new(p, &job->ctx); break;
         case SL_PN_SINK: rc = open_sink(job, p, reg, rt, &op, err); break;
+        case SL_PN_COLLECT:
+            job->results = sl_rowq_new(SL_RESULT_QUEUE_ROWS);
+            op = sl_op_collect_new(p, &job->ctx, job->results, cfg ? cfg->max_rows : 0);
+            break;
         default: rc = sl_err_set(err, SL_INTERNAL, "cannot run plan node %s", sl_pnode_name(p));
         }
         if (op) job->ops[job->nops++] = op;
@@ -175,6 +179,7 @@ static void *task_main(void *arg)
 {
     sl_job *job = arg;
     int rc = run(job);
+    if (job->results) sl_rowq_close(job->results);
     pthread_mutex_lock(&job->mu);
     job->rc = rc;
     job->finished = 1;
@@ -233,6 +238,13 @@ int sl_job_wait(sl_job *job, int timeout_ms, sl_err *err)
     return SL_DONE;
 }
 
+int sl_job_next_row(sl_job *job, int timeout_ms, sl_row **out, sl_err *err)
+{
+    if (!job->results) return sl_err_set(err, SL_MISUSE, "the job has no result rows");
+    int rc = sl_rowq_take(job->results, timeout_ms, out);
+    return rc == SL_DONE ? sl_job_wait(job, -1, err) : rc;
+}
+
 uint64_t sl_job_rows_in(const sl_job *job)
 {
     return atomic_load(&job->ctx.rows_in);
@@ -260,6 +272,7 @@ void sl_job_free(sl_job *job)
     }
     for (int i = 0; i < job->nops; i++) job->ops[i]->vt->close(job->ops[i]);
     if (job->src) job->src->vt->close(job->src);
+    sl_rowq_free(job->results);
     sl_free(job->ops);
     pthread_mutex_destroy(&job->mu);
     pthread_cond_destroy(&job->cv);

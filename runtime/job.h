@@ -23,10 +23,12 @@ typedef struct sl_job sl_job;
 typedef struct sl_job_config {
     const char *name;
     int64_t checkpoint_ms; /* execution.checkpointing.interval; 0: only at the end */
+    int64_t max_rows;      /* SELECT: stop after this many result rows; 0: no bound */
 } sl_job_config;
 
 /*
-** Build a job for plan (borrowed; must outlive the job) and open its connectors. *out receives
+** Build a job for plan (borrowed; must outlive the job): an INSERT plan ends in its sink, a
+** SELECT plan in a Collect whose rows the caller reads with sl_job_next_row and open its connectors. *out receives
 ** the job (returns owned; free with sl_job_free). Errors: connector failures (SL_CONNECTOR,
 ** SL_CONFIG, SL_UNAVAILABLE ...).
 */
@@ -47,6 +49,14 @@ atomic_int *sl_job_stop_flag(sl_job *job);
 ** when it ended cleanly, SL_IDLE on timeout, or the job's error (copied into err).
 */
 int sl_job_wait(sl_job *job, int timeout_ms, sl_err *err);
+
+/*
+** SELECT jobs: take the next result row, waiting at most timeout_ms (negative: forever).
+** Returns SL_ROW with *out set (returns owned; free with sl_free), SL_IDLE when none came in
+** time, SL_DONE when the job ended and every row was taken, or the job's error (copied into
+** err) once the rows before it were taken.
+*/
+int sl_job_next_row(sl_job *job, int timeout_ms, sl_row **out, sl_err *err);
 
 /* Counters. */
 uint64_t sl_job_rows_in(const sl_job *job);

@@ -70,6 +70,24 @@ sl_op *sl_op_normalize_new(const sl_pnode *node, sl_job_ctx *job);
 ** ownership of sink. */
 sl_op *sl_op_sink_new(const sl_pnode *node, sl_job_ctx *job, sl_sink *sink);
 
+/*
+** A bounded queue of result rows between a SELECT's task thread and its reader. Rows are
+** malloc'd copies (sl_row_dup); whoever takes one owns it (free with sl_free).
+*/
+typedef struct sl_rowq sl_rowq;
+sl_rowq *sl_rowq_new(int cap);
+/* Frees the queue and any rows still in it. NULL is a no-op. */
+void sl_rowq_free(sl_rowq *q);
+/* No more rows will come (the task thread ended). */
+void sl_rowq_close(sl_rowq *q);
+/* Take the oldest row, waiting at most timeout_ms (negative: until one comes or the queue is
+** closed). Returns SL_ROW (*out set), SL_IDLE (timed out) or SL_DONE (closed and empty). */
+int sl_rowq_take(sl_rowq *q, int timeout_ms, sl_row **out);
+
+/* Collect: the end of a SELECT. Rows of every kind go to q; at most the node's LIMIT and
+** max_rows (0: no bound) rows, after which the job is asked to stop. */
+sl_op *sl_op_collect_new(const sl_pnode *node, sl_job_ctx *job, sl_rowq *q, int64_t max_rows);
+
 /* A source of constant rows (VALUES): evaluates node->proj row by row on the first poll. */
 sl_source *sl_values_source_new(const sl_pnode *node);
 

@@ -2,7 +2,8 @@
 ** tests/fuzz/fuzz_sql.c — libFuzzer target for the SQL front end.
 **
 ** Arbitrary bytes are run as a script through the public API: each statement is prepared
-** (lexer, grammar, planner) and stepped unless it is an INSERT, which would start a job.
+** (lexer, grammar, planner) and stepped unless it is an INSERT or a SELECT, which would start
+** a job (and a SELECT over Kafka would wait for rows).
 ** CREATE TABLE thus reaches catalog resolution and option validation, EXPLAIN the changelog
 ** pass. Anything may fail with an error; nothing may crash, leak or trip a sanitizer.
 **
@@ -11,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "sluice.h"
 
@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(copy, data, size);
     copy[size] = 0;
     sl_complete(copy);
+    (void)sl_input_state(copy);
     free(copy);
     for (int guard = 0; p < end && guard < 64; guard++) {
         sl_stmt *stmt = NULL;
@@ -33,11 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)sl_errmsg(eng);
         (void)sl_error_offset(eng);
         if (tail <= p) break;
-        const char *s = p;
         p = tail;
         if (rc || !stmt) continue;
-        while (s < tail && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')) s++;
-        if (tail - s >= 6 && strncasecmp(s, "INSERT", 6) == 0) {
+        const char *kind = sl_stmt_kind_str(stmt);
+        if (strcmp(kind, "INSERT") == 0 || strcmp(kind, "SELECT") == 0) {
+            for (int i = 0; i < sl_column_count(stmt); i++) {
+                (void)sl_column_name(stmt, i);
+                (void)sl_column_type(stmt, i);
+            }
             sl_finalize(stmt);
             continue;
         }

@@ -2,7 +2,9 @@
 # tests/sql/run-golden.sh SLUICE FILE.sql|FILE.cmd — run a golden test.
 #
 # FILE.sql: runs `sluice run` (or `sluice explain` when the file's first line is `-- explain`)
-# on FILE.sql from its own directory, so error positions print as FILE.sql:line:col.
+# on FILE.sql from its own directory, so error positions print as FILE.sql:line:col. When the
+# first line is `-- repl`, FILE.sql is piped into `sluice repl` instead (results as JSON lines;
+# `-- repl --output csv` passes options).
 # FILE.cmd (tests/connect): sluice command lines, one a line ('#' lines are comments), written
 # with "$SLUICE" for the binary and run in FILE.cmd's directory; each prints "$ <line>", its
 # output and "-- exit: N".
@@ -24,11 +26,15 @@ run_lines() {
         echo "-- exit: $rc"
     done <"$base"
 }
+first=$(head -n 1 "$file")
 if [[ "$base" == *.cmd ]]; then
     actual=$(cd "$dir" && run_lines)
+elif [[ "$first" == "-- repl"* ]]; then
+    read -r -a opts <<<"${first#-- repl}"
+    actual=$(cd "$dir" && { timeout 60 "$SLUICE" repl "${opts[@]}" <"$name.sql" 2>&1; echo "-- exit: $?"; })
 else
     cmd=run
-    head -n 1 "$file" | grep -q '^-- explain' && cmd=explain
+    [[ "$first" == "-- explain"* ]] && cmd=explain
     actual=$(cd "$dir" && { timeout 60 "$SLUICE" "$cmd" "$name.sql" 2>&1; echo "-- exit: $?"; })
 fi
 if [[ "${SL_UPDATE_GOLDEN:-}" == 1 ]]; then

@@ -1,0 +1,2 @@
+-- repl
+SET 'sql-client.execution.result-mode' = 'pager';

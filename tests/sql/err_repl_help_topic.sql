@@ -1,0 +1,2 @@
+-- repl
+HELP jobs;

@@ -1,0 +1,3 @@
+-- repl
+SHOW JOBS;
+STOP JOB 'nope';
