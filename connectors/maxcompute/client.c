@@ -488,6 +488,7 @@ static int attempt_once(sl_mc_client *c, mc_call *call, sl_mc_http_resp *resp, s
             .read_timeout_ms = c->conf.read_timeout_ms,
             .total_timeout_ms = c->conf.client_timeout_ms,
             .ca_file = c->conf.ca_file,
+            .fresh_connect = !call->safe_to_repeat && strcmp(call->method, "GET") != 0,
         };
         sl_mc_http *handle = handle_take(c);
         atomic_fetch_add(&c->st.requests, 1);

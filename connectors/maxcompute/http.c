@@ -15,6 +15,10 @@ struct sl_mc_http {
     int64_t born_ms;
     sl_mc_http_resp *resp; /* the exchange in progress */
     int too_big;
+    int stalled;             /* the progress callback aborted: read timeout */
+    int64_t read_timeout_ms; /* of the exchange in progress */
+    int64_t last_move_ms;    /* monotonic time bytes last moved */
+    curl_off_t last_dl, last_ul;
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -121,6 +125,28 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* A socket read timeout: abort when no byte has moved for read_timeout_ms. libcurl calls this
+** at least once a second while a transfer is idle. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    sl_mc_http *h = ud;
+    int64_t now = sl_now_ms();
+    SL_UNUSED(dltotal);
+    SL_UNUSED(ultotal);
+    if (dlnow != h->last_dl || ulnow != h->last_ul) {
+        h->last_dl = dlnow;
+        h->last_ul = ulnow;
+        h->last_move_ms = now;
+        return 0;
+    }
+    if (h->read_timeout_ms > 0 && now - h->last_move_ms > h->read_timeout_ms) {
+        h->stalled = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static void build_url(sl_buf *url, const sl_mc_http_req *req)
 {
     sl_buf_puts(url, req->base);
@@ -155,6 +181,10 @@ int sl_mc_http_perform(sl_mc_http *h, const sl_mc_http_req *req, sl_mc_http_resp
     resp->sent_all = 0;
     h->resp = resp;
     h->too_big = 0;
+    h->stalled = 0;
+    h->read_timeout_ms = req->read_timeout_ms;
+    h->last_move_ms = sl_now_ms();
+    h->last_dl = h->last_ul = 0;
     h->errbuf[0] = 0;
 
     build_url(&url, req);
@@ -191,12 +221,12 @@ int sl_mc_http_perform(sl_mc_http *h, const sl_mc_http_req *req, sl_mc_http_resp
     if (req->ca_file && *req->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, req->ca_file);
     if (req->connect_timeout_ms > 0)
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)req->connect_timeout_ms);
-    if (req->read_timeout_ms > 0) {
-        /* A socket read timeout in libcurl's terms: less than 1 byte/s for that many seconds. */
-        long secs = (long)((req->read_timeout_ms + 999) / 1000);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, secs < 1 ? 1L : secs);
-    }
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+    /* libcurl silently sends a request again when a reused connection turns out dead before
+    ** any reply byte; a call that must not be repeated gets a connection of its own. */
+    if (req->fresh_connect) curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
     if (req->total_timeout_ms > 0)
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)req->total_timeout_ms);
 
@@ -225,6 +255,12 @@ int sl_mc_http_perform(sl_mc_http *h, const sl_mc_http_req *req, sl_mc_http_resp
                  SL_MC_HTTP_MAX_REPLY);
         resp->curl_code = CURLE_WRITE_ERROR;
         return SL_DATA;
+    }
+    if (h->stalled) {
+        snprintf(resp->curl_msg, sizeof resp->curl_msg,
+                 "no data moved for %lld ms (read timeout)", (long long)req->read_timeout_ms);
+        resp->curl_code = CURLE_OPERATION_TIMEDOUT;
+        return SL_UNAVAILABLE;
     }
     if (rc != CURLE_OK) {
         resp->curl_code = rc;

@@ -45,6 +45,8 @@ typedef struct sl_mc_http_req {
     int64_t read_timeout_ms;    /* abort when no byte moved for this long (stall) */
     int64_t total_timeout_ms;   /* whole exchange; 0 = no limit beyond the stall timeout */
     const char *ca_file;        /* PEM bundle for https, NULL = system store */
+    int fresh_connect;          /* use a new connection: libcurl never re-sends the request
+                                   on its own (it does on a dead reused connection) */
 } sl_mc_http_req;
 
 typedef struct sl_mc_http_resp {
