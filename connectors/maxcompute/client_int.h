@@ -138,4 +138,8 @@ int sl_mc_parse_error(const char *body, size_t n, sl_buf *code, sl_buf *msg, sl_
 int sl_mc_parse_sts_reply(const char *xml, size_t n, mc_creds *out, int64_t *expires,
                           sl_err *err);
 
+/* Parse a session reply: kind 0 upload (spec 3.4), 1 stream (3.6), 2 upsert (3.7); the schema
+** goes to ar. For tests and the fuzz target: the sessions use the same parsers. */
+int sl_mc_parse_session_reply(int kind, const char *text, size_t n, sl_arena *ar, sl_err *err);
+
 #endif

@@ -121,8 +121,7 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* The upload session JSON of spec 3.4. */
-int sl_mc_parse_upload_reply(const char *text, size_t n, session_reply *r, sl_err *err);
-int sl_mc_parse_upload_reply(const char *text, size_t n, session_reply *r, sl_err *err)
+static int parse_upload_reply(const char *text, size_t n, session_reply *r, sl_err *err)
 {
     json_error_t je;
     reply_clear(r);
@@ -166,7 +165,7 @@ done:
 
 static int parse_upload(void *ud, const sl_mc_http_resp *resp, sl_err *err)
 {
-    return sl_mc_parse_upload_reply(resp->body.p ? resp->body.p : "", resp->body.n, ud, err);
+    return parse_upload_reply(resp->body.p ? resp->body.p : "", resp->body.n, ud, err);
 }
 
 /* ---- what every session has --------------------------------------------------------------- */
@@ -827,8 +826,7 @@ static void alloc_slots(session_reply *r, size_t n, int buckets)
 }
 
 /* The stream session JSON of spec 3.6. */
-int sl_mc_parse_stream_reply(const char *text, size_t n, session_reply *r, sl_err *err);
-int sl_mc_parse_stream_reply(const char *text, size_t n, session_reply *r, sl_err *err)
+static int parse_stream_reply(const char *text, size_t n, session_reply *r, sl_err *err)
 {
     json_error_t je;
     reply_clear(r);
@@ -876,8 +874,7 @@ done:
 }
 
 /* The upsert session JSON of spec 3.7. */
-int sl_mc_parse_upsert_reply(const char *text, size_t n, session_reply *r, sl_err *err);
-int sl_mc_parse_upsert_reply(const char *text, size_t n, session_reply *r, sl_err *err)
+static int parse_upsert_reply(const char *text, size_t n, session_reply *r, sl_err *err)
 {
     json_error_t je;
     reply_clear(r);
@@ -942,6 +939,16 @@ done:
     return rc;
 }
 
+int sl_mc_parse_session_reply(int kind, const char *text, size_t n, sl_arena *ar, sl_err *err)
+{
+    session_reply r = {.ar = ar};
+    int rc = kind == 0   ? parse_upload_reply(text, n, &r, err)
+             : kind == 1 ? parse_stream_reply(text, n, &r, err)
+                         : parse_upsert_reply(text, n, &r, err);
+    reply_free(&r);
+    return rc;
+}
+
 /* ---- streaming tunnel ----------------------------------------------------------------------- */
 
 typedef struct stream_slot {
@@ -959,7 +966,7 @@ struct sl_mc_stream {
 
 static int parse_stream(void *ud, const sl_mc_http_resp *resp, sl_err *err)
 {
-    return sl_mc_parse_stream_reply(resp->body.p ? resp->body.p : "", resp->body.n, ud, err);
+    return parse_stream_reply(resp->body.p ? resp->body.p : "", resp->body.n, ud, err);
 }
 
 static void stream_take_slots(sl_mc_stream *st, session_reply *r)
@@ -1342,7 +1349,7 @@ struct sl_mc_upsert {
 
 static int parse_upsert(void *ud, const sl_mc_http_resp *resp, sl_err *err)
 {
-    return sl_mc_parse_upsert_reply(resp->body.p ? resp->body.p : "", resp->body.n, ud, err);
+    return parse_upsert_reply(resp->body.p ? resp->body.p : "", resp->body.n, ud, err);
 }
 
 static void upsert_call(sl_mc_upsert *us, mc_call *call, const char *what, const char *method)
