@@ -109,8 +109,8 @@ void sl_mc_client_close(sl_mc_client *c);
 void sl_mc_client_stats_get(sl_mc_client *c, sl_mc_client_stats *out);
 /* Drop the cached STS credential so that the next request fetches a new one (tests, 401s). */
 void sl_mc_client_sts_invalidate(sl_mc_client *c);
-/* The AccessKeyId the client signs with now (the STS.* id under STS); borrowed until the next
-** call on c. Fetches STS credentials when none are cached. For logs and tests. */
+/* Copy the AccessKeyId the client signs with now (the STS.* id under STS) into buf[0..n).
+** Fetches STS credentials when none are cached. For logs and tests. */
 int sl_mc_client_signing_id(sl_mc_client *c, char *buf, size_t n, sl_err *err);
 
 /*

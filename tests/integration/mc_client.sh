@@ -43,7 +43,11 @@ admin() { # METHOD PATH [BODY]
 }
 fault() { admin POST faults "$1" >/dev/null; }
 sql() { admin POST "sql?project=test_project" "$1" >/dev/null; }
-stats_reset() { admin DELETE stats >/dev/null; }
+BUGS_SEEN=0 # emulator.bugs counted before the resets
+stats_reset() {
+    BUGS_SEEN=$((BUGS_SEEN + $(emu_stat 'd["emulator"]["bugs"]')))
+    admin DELETE stats >/dev/null
+}
 # emu_stat PYTHON_EXPR: evaluates EXPR over the stats document d.
 emu_stat() {
     admin GET stats | "$SL_PYTHON" -c "import json,sys; d=json.load(sys.stdin); print($1)"
@@ -273,6 +277,17 @@ out=$(check_ok "${STS[@]}" --table up_sts --partition pt=q --create-partition --
 assert_eq 2 "$(stat_of "$out" sts_fetches)" "STS fetches after a 401"
 rows_once up_sts "pt=q" 100
 grep -q "CAIS" "$SL_TMPDIR/check.err" && fail "a security token was logged"
+# The service's clock passes the token's expiry while the client still holds it: 401, refresh
+# (a credential refresh is not a retry: it works with --retries 0).
+check "${STS[@]}" --table kafka_sink --rounds 2 --sleep-ms 2500 --sts-refresh-ms 600000 \
+    --retries 0 sts >"$SL_TMPDIR/expire.out" 2>&1 &
+EXPIRE_PID=$!
+sleep 1
+admin POST clock '{"advance": 3700}' >/dev/null
+wait "$EXPIRE_PID" || fail "STS after the token expired: $(cat "$SL_TMPDIR/expire.out")"
+out=$(cat "$SL_TMPDIR/expire.out")
+assert_contains "$out" "credential changes 1" "STS token expired by the service"
+assert_eq 2 "$(stat_of "$out" sts_fetches)" "STS fetches after expiry"
 sl_log "ok: STS"
 
 # ---- streaming ------------------------------------------------------------------------------------
@@ -285,6 +300,14 @@ fault '{"action":"error","status":502,"route":"tunnel.stream_write"}'
 out=$(check_ok --table st_502 --partition pt=s --create-partition --rows 200 --packs 2 stream)
 assert_eq 1 "$(stat_of "$out" stream_reloads)" "stream reload after 502"
 rows_once st_502 "pt=s" 200
+# M13: a pack applied but answered with 500 is sent again: at-least-once, one duplicate pack.
+make_table st_dup
+stats_reset
+fault '{"action":"error","status":500,"phase":"after","route":"tunnel.stream_write"}'
+out=$(check_ok --table st_dup --partition pt=s --create-partition --rows 200 --packs 2 stream)
+assert_eq 1 "$(stat_of "$out" server)" "pack retries"
+assert_eq 100 "$(emu_stat 'd["rows"]["duplicates"]')" "duplicated rows (one pack)"
+assert_eq 300 "$(emu_stat 'd["rows"]["streamed"]')" "streamed rows"
 sl_log "ok: streaming"
 
 # ---- upsert -------------------------------------------------------------------------------------
@@ -298,11 +321,51 @@ want = {i: ("b%d" if i < 20 else "a%d") % i for i in range(40) if i % 5}
 if got != want:
     sys.exit("pk_tab: got %r, want %r" % (sorted(got.items())[:8], sorted(want.items())[:8]))
 EOF
+# M14: 308 on an upsert pack: the slot map is reloaded and the pack sent again.
+sql "CREATE TABLE pk_308 (id BIGINT NOT NULL, name STRING, PRIMARY KEY (id))
+     TBLPROPERTIES ('transactional'='true');"
+stats_reset
+fault '{"action":"error","status":308,"route":"tunnel.upsert_write"}'
+out=$(check_ok --table pk_308 --rows 40 upsert)
+assert_eq 1 "$(emu_stat 'd["requests"]["by_route"]["tunnel.upsert_reload"]["200"]')" \
+    "upsert reload after 308"
+rows=$(admin GET "dump?project=test_project&table=pk_308&format=json" |
+    "$SL_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["row_count"])')
+assert_eq 32 "$rows" "rows of pk_308"
 sl_log "ok: upsert"
+
+# ---- TLS: an emulator with a private CA ---------------------------------------------------------
+if command -v openssl >/dev/null 2>&1; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$SL_TMPDIR/key.pem" \
+        -out "$SL_TMPDIR/cert.pem" -days 1 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 || fail "openssl req failed"
+    "$SL_PYTHON" "$EMULATOR" --port 0 --tls-cert "$SL_TMPDIR/cert.pem" \
+        --tls-key "$SL_TMPDIR/key.pem" --quiet >"$SL_TMPDIR/tls.url" 2>"$SL_TMPDIR/tls.err" &
+    TLS_PID=$!
+    sl_on_exit "sl_stop $TLS_PID 3"
+    for ((i = 0; i < 100; i++)); do
+        [[ -s $SL_TMPDIR/tls.url ]] && break
+        sleep 0.1
+    done
+    TLS_URL=$(head -n 1 "$SL_TMPDIR/tls.url")
+    [[ $TLS_URL == https://127.0.0.1:* ]] || fail "the TLS emulator printed no URL"
+    curl -sS --cacert "$SL_TMPDIR/cert.pem" -X POST "$TLS_URL/__admin/sql?project=test_project" \
+        --data-binary "CREATE TABLE t (id BIGINT, name STRING) PARTITIONED BY (pt STRING);" \
+        >/dev/null
+    TLS=(--endpoint "$TLS_URL/api" --access-id "$AK_ID" --access-key "$AK_SECRET" --table t)
+    out=$(timeout 30 "$CHECK" "${TLS[@]}" --ca-file "$SL_TMPDIR/cert.pem" \
+        --sts --sts-endpoint "${TLS_URL#https://}" --account-id 1 --role-name r --partition pt=1 \
+        --create-partition --rows 50 upload 2>&1) || fail "upload over TLS: $out"
+    assert_contains "$out" "committed session" "TLS upload"
+    out=$(timeout 30 "$CHECK" "${TLS[@]}" --retries 0 schema 2>&1) &&
+        fail "an untrusted certificate was accepted"
+    assert_contains "$out" "certificate" "untrusted certificate"
+    sl_log "ok: TLS with a private CA (STS over https)"
+fi
 
 # The emulator counts a BrokenPipeError while answering a request the client has abandoned on
 # its read timeout (the slow-answer case) as an emulator bug; every other one is a real failure.
-bugs=$(emu_stat 'd["emulator"]["bugs"]')
+bugs=$((BUGS_SEEN + $(emu_stat 'd["emulator"]["bugs"]')))
 pipes=$(grep -c '^BrokenPipeError' "$SL_TMPDIR/mc.log" || true)
 ((bugs == pipes)) ||
     fail "the emulator failed $bugs times: $(grep -A25 Traceback "$SL_TMPDIR/mc.log")"
