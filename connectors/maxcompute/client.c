@@ -430,7 +430,7 @@ static int attempt_once(sl_mc_client *c, mc_call *call, sl_mc_http_resp *resp, s
     int nq = 0, nh = 0, rc;
     const char *base;
     char date[SL_MC_HTTP_DATE_LEN + 1], md5[33];
-    sl_buf raw_query = SL_BUF_INIT, path = SL_BUF_INIT;
+    sl_buf raw_query = SL_BUF_INIT;
     mc_creds cr = {0};
 
     sl_buf_reset(sig);
@@ -498,7 +498,6 @@ static int attempt_once(sl_mc_client *c, mc_call *call, sl_mc_http_resp *resp, s
     }
     mc_creds_free(&cr);
     sl_buf_free(&raw_query);
-    sl_buf_free(&path);
     return rc;
 }
 

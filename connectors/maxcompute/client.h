@@ -208,7 +208,9 @@ int sl_mc_upload_status(sl_mc_upload *up, sl_mc_upload_state *out, sl_err *err);
 ** is lost or unclear (connection reset, timeout, 5xx, unparsable reply, 409), the session
 ** status decides: "closed" means the commit was applied (success, no second POST); "normal"
 ** means it was not (POST again, within retry_times); "expired" renews the session when
-** keep_blocks, else fails with SL_UNAVAILABLE saying the blocks must be uploaded again.
+** keep_blocks, else fails with SL_UNAVAILABLE saying the blocks must be uploaded again. When
+** even the status cannot be read after a commit was sent, the error says the outcome is
+** unknown; calling sl_mc_upload_commit again on the same upload resolves it (never twice).
 */
 int sl_mc_upload_commit(sl_mc_upload *up, const uint32_t *ids, int n, sl_err *err);
 void sl_mc_upload_close(sl_mc_upload *up);

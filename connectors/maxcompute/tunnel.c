@@ -550,7 +550,14 @@ int sl_mc_upload_commit(sl_mc_upload *up, const uint32_t *ids_in, int n, sl_err 
 
         /* 1. Ask the session where it stands. */
         if (!expired) {
-            if ((rc = session_status(up, id, &r, err))) goto done;
+            if ((rc = session_status(up, id, &r, err))) {
+                if (up->commit_sent)
+                    sl_err_prefix(err, "the outcome of the commit of upload session %s is "
+                                       "unknown (calling sl_mc_upload_commit again resolves it "
+                                       "from the session status): ",
+                                  id);
+                goto done;
+            }
         } else {
             snprintf(r.status, sizeof r.status, "expired");
         }

@@ -162,6 +162,16 @@ assert_eq 1 "$(stat_of "$out" commits_confirmed)" "commit confirmed by status"
 assert_eq 1 "$(emu_stat 'd["sessions"]["commit_attempts"]')" "commit POSTs"
 assert_eq 0 "$(emu_stat 'd["sessions"]["commit_conflicts"]')" "commit conflicts"
 rows_once up_lost "pt=p" 300
+# The answer is lost and the status cannot be read either: the outcome is reported as unknown.
+make_table up_unk
+fault '{"action":"drop_response","route":"tunnel.upload_commit"}'
+fault '{"action":"error","status":503,"route":"tunnel.upload_status","skip":1,"times":-1}'
+out=$(check --table up_unk --partition pt=p --create-partition --retries 1 --rows 100 upload \
+    2>&1) && fail "a commit with an unknown outcome succeeded"
+assert_contains "$out" "the outcome of the commit of upload session" "unknown commit outcome"
+assert_contains "$out" "HTTP 503" "unknown commit outcome"
+admin DELETE faults >/dev/null
+rows_once up_unk "pt=p" 100
 # The same with a 500 that hides an applied commit, and a garbage answer.
 make_table up_500c
 stats_reset
