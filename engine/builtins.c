@@ -7,6 +7,7 @@
 ** SPDX-License-Identifier: MIT
 */
 #include "connectors/kafka/kafka.h"
+#include "connectors/maxcompute/maxcompute.h"
 #include "connectors/maxcompute/options.h"
 #include "connectors/print/print.h"
 #include "engine/engine_int.h"
@@ -26,8 +27,9 @@ void sl_engine_register_builtins(sl_registry *reg, sl_rt_registry *rt)
     sl_registry_add_connector(reg, &sl_conn_kafka);
     sl_registry_add_connector(reg, &sl_conn_upsert_kafka);
     sl_registry_add_connector(reg, &sl_conn_print);
-    sl_registry_add_connector(reg, &sl_conn_maxcompute); /* its sink is not implemented yet */
+    sl_registry_add_connector(reg, &sl_conn_maxcompute);
     sl_rt_register(rt, &sl_rt_kafka);
     sl_rt_register(rt, &sl_rt_upsert_kafka);
     sl_rt_register(rt, &sl_rt_print);
+    sl_rt_register(rt, &sl_rt_maxcompute);
 }

@@ -5,4 +5,3 @@
 "$SLUICE" run sql_mode_no_format.sql
 "$SLUICE" run sql_as_source.sql
 "$SLUICE" run sql_changelog.sql
-"$SLUICE" run sql_no_sink.sql
