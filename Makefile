@@ -15,7 +15,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 
 DEB_BUILD := cmake make gcc pkg-config lemon re2c librdkafka-dev libjansson-dev \
-             libcurl4-openssl-dev libssl-dev zlib1g-dev libcriterion-dev
+             libcurl4-openssl-dev libssl-dev zlib1g-dev libmicrohttpd-dev libcriterion-dev
 DEB_TEST := kcat python3 python3-kafka
 DEB_FUZZ := clang libclang-rt-14-dev
 
