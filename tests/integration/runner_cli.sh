@@ -135,6 +135,21 @@ assert_eq 69 "$RC" "exit 69 (Kafka unreachable): $ERR"
 assert_contains "$ERR" "cannot read the metadata of the Kafka cluster at 127.0.0.1:$port"
 ((SECONDS - start < 60)) || fail "exit 69 took $((SECONDS - start)) s"
 
+# ---- 70: an unrecoverable Kafka client error ---------------------------------------------------
+# The broker answers the idempotent producer with OUT_OF_ORDER_SEQUENCE_NUMBER: librdkafka raises
+# a fatal error (the producer cannot guarantee idempotence any more) and the job cannot go on.
+mock_start --topic out:1
+mock_ctl error Produce 5 OUT_OF_ORDER_SEQUENCE_NUMBER
+cat >fatal.sql <<SQL
+CREATE TABLE o (id INT, v STRING) WITH ('connector' = 'kafka', 'topic' = 'out',
+  'properties.bootstrap.servers' = '$BOOTSTRAP', 'format' = 'json');
+INSERT INTO o VALUES (1, 'a'), (2, 'b');
+SQL
+run run fatal.sql
+assert_eq 70 "$RC" "exit 70 (librdkafka fatal error): $ERR"
+assert_contains "$ERR" "unrecoverable Kafka client error"
+mock_stop
+
 # ---- environment twins; flags win ---------------------------------------------------------------
 SLUICE_FILE=ok.sql run run
 assert_eq 0 "$RC" "SLUICE_FILE: $ERR"
