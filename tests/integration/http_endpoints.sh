@@ -159,6 +159,10 @@ assert_eq 404 "$code" "an unknown path"
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$ADDR/$(head -c 20000 /dev/zero | tr '\0' a)")
 [[ "$code" == 404 || "$code" == 414 ]] || fail "a 20 kB URL got $code"
 kill -0 "$runner" || fail "the runner died while its endpoint was probed"
+rc=0
+"$SLUICE" run --http "$ADDR" "$SL_TMPDIR/job.sql" >/dev/null 2>"$SL_TMPDIR/busy.err" || rc=$?
+assert_eq 78 "$rc" "--http on an address in use"
+assert_contains "$(cat "$SL_TMPDIR/busy.err")" "cannot listen there"
 
 rc=0
 sl_stop "$runner" 20 || rc=$?
