@@ -4,6 +4,8 @@
 #   make test    install what is missing, build (release + ASan/UBSan), run every test
 #   make build   just build build/sluice
 #   make fuzz    build the libFuzzer targets with clang (build-fuzz/) and run each briefly
+#   make install build, then install the command, the libraries, sluice.h and sluice.pc under
+#                PREFIX (/usr/local), staged under DESTDIR when given
 #
 # Packages come from Debian 12 with apt-get, only when missing (needs root or sudo).
 
@@ -13,9 +15,12 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
+PREFIX ?= /usr/local
+DESTDIR ?=
 
 DEB_BUILD := cmake make gcc pkg-config lemon re2c librdkafka-dev libjansson-dev \
-             libcurl4-openssl-dev libssl-dev zlib1g-dev libcriterion-dev libedit-dev tzdata
+             libcurl4-openssl-dev libssl-dev zlib1g-dev libcriterion-dev libedit-dev \
+             libmicrohttpd-dev tzdata
 DEB_TEST := kcat python3 python3-kafka python3-pexpect
 DEB_FUZZ := clang libclang-rt-14-dev
 
@@ -32,7 +37,7 @@ define install_missing
 	fi
 endef
 
-.PHONY: all deps deps-test build asan test demo fuzz clean
+.PHONY: all deps deps-test build asan test demo fuzz install clean
 
 all: build
 
@@ -81,6 +86,9 @@ fuzz: deps
 	  grep -E '^#[0-9]+.*DONE|stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
 	    $(FUZZ_BUILD)/$$name.log; \
 	done
+
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BUILD).log

@@ -149,7 +149,7 @@ static void out(const sl_dbuf *b)
 */
 static void report(repl *r, size_t stmt_at, size_t stmt_len)
 {
-    char *msg = sl_subst_mask(&r->subst, strdup(sl_errmsg(r->eng)));
+    char *msg = strdup(sl_errmsg(r->eng));
     int off = sl_error_offset(r->eng), len = sl_error_length(r->eng);
     size_t at, end;
     if (off >= 0) {
@@ -378,7 +378,7 @@ static void print_done(const char *kind)
 /* Run a statement that is not a SELECT to its end and show its rows. */
 static int run_other(repl *r, sl_stmt *stmt)
 {
-    const char *kind = sl_stmt_kind_str(stmt);
+    const char *kind = sl_stmt_type(stmt);
     int ncol = sl_column_count(stmt);
     table t;
     table_init(&t, stmt);
@@ -611,7 +611,7 @@ static int run_text(repl *r, const char *text, size_t len)
         }
         if (!stmt) break;
         g_running = 1;
-        if (strcmp(sl_stmt_kind_str(stmt), "SELECT") == 0)
+        if (strcmp(sl_stmt_type(stmt), "SELECT") == 0)
             rc = run_select(r, stmt);
         else
             rc = run_other(r, stmt);
@@ -639,6 +639,8 @@ static int run_input(repl *r)
         sl_subst_free(&r->subst);
         return SL_CONFIG;
     }
+    /* The library masks registered secrets in every message, row and log line. */
+    for (int i = 0; i < r->subst.nsecrets; i++) sl_secret_add(r->subst.secrets[i]);
     int rc = run_text(r, r->subst.out, r->subst.out_len);
     sl_subst_free(&r->subst);
     return rc;

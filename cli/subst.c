@@ -241,25 +241,6 @@ size_t sl_subst_map(const sl_subst *s, size_t out)
     return (size_t)((long)out + delta);
 }
 
-char *sl_subst_mask(const sl_subst *s, char *text)
-{
-    for (int k = 0; k < s->nsecrets; k++) {
-        size_t sl = strlen(s->secrets[k]);
-        char *p;
-        while ((p = strstr(text, s->secrets[k]))) {
-            size_t tl = strlen(text);
-            char *nt = malloc(tl - sl + 7);
-            if (!nt) return text;
-            memcpy(nt, text, (size_t)(p - text));
-            memcpy(nt + (p - text), "******", 6);
-            strcpy(nt + (p - text) + 6, p + sl);
-            free(text);
-            text = nt;
-        }
-    }
-    return text;
-}
-
 void sl_subst_free(sl_subst *s)
 {
     free(s->out);

@@ -24,7 +24,7 @@ typedef struct sl_subst_seg {
 } sl_subst_seg;
 
 typedef struct sl_subst {
-    const char **defines; /* NAME=VALUE strings from --define */
+    const char *const *defines; /* NAME=VALUE strings from --define */
     int ndefines;
     const char *secrets_dir;
     int json; /* the text is JSON: no comments; values are inserted JSON-escaped (they sit
@@ -36,7 +36,7 @@ typedef struct sl_subst {
     int nsegs;
     char errmsg[512];
     size_t err_offset;
-    int nsecrets; /* how many secret values were substituted (for masking in messages) */
+    int nsecrets; /* secret values substituted: the caller registers them for masking */
     char **secrets;
 } sl_subst;
 
@@ -45,9 +45,6 @@ int sl_subst_run(sl_subst *s, const char *src, size_t len);
 
 /* Map an offset in the output back to the original text. */
 size_t sl_subst_map(const sl_subst *s, size_t out_offset);
-
-/* Replace every substituted secret value in text with ****** (in place, text is owned). */
-char *sl_subst_mask(const sl_subst *s, char *text);
 
 void sl_subst_free(sl_subst *s);
 

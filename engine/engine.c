@@ -30,8 +30,13 @@ void sl_rows_add(sl_rows *r, const char *const *cells)
         r->cap = r->cap ? r->cap * 2 : 16;
         r->cells = sl_realloc(r->cells, sizeof(char *) * (size_t)(r->cap * r->ncol));
     }
-    for (int i = 0; i < r->ncol; i++)
-        r->cells[r->n * r->ncol + i] = sl_strdup(cells[i] ? cells[i] : "");
+    /* Secret values never leave in a result row, whatever option holds them. */
+    for (int i = 0; i < r->ncol; i++) {
+        const char *c = cells[i] ? cells[i] : "";
+        sl_buf b = SL_BUF_INIT;
+        sl_secrets_mask(c, strlen(c), &b);
+        r->cells[r->n * r->ncol + i] = sl_buf_detach(&b);
+    }
     r->n++;
 }
 
@@ -81,6 +86,7 @@ void sl_close(sl_engine *eng)
 static int fail(sl_engine *eng, const sl_err *err)
 {
     eng->err = *err;
+    sl_secrets_mask_inplace(eng->err.msg, sizeof eng->err.msg);
     return err->code;
 }
 
@@ -538,9 +544,9 @@ int sl_row_kind(sl_stmt *stmt)
     return stmt && stmt->has_row ? stmt->kind : SL_INSERT;
 }
 
-const char *sl_stmt_kind_str(sl_stmt *stmt)
+const char *sl_stmt_type(sl_stmt *stmt)
 {
-    return stmt ? sl_stmt_kind_name(stmt->ast->kind) : NULL;
+    return stmt && stmt->ast ? sl_stmt_kind_name(stmt->ast->kind) : "statement";
 }
 
 int sl_finalize(sl_stmt *stmt)

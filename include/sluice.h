@@ -175,8 +175,12 @@ SL_API const char *sl_column_text(sl_stmt *stmt, int i);
 /* Kind (sl_rowkind) of the current row; SL_INSERT for rows of statements other than SELECT. */
 SL_API int sl_row_kind(sl_stmt *stmt);
 
-/* The statement's kind in upper case: "SELECT", "INSERT", "CREATE TABLE", "SHOW JOBS" ... */
-SL_API const char *sl_stmt_kind_str(sl_stmt *stmt);
+/*
+** What kind of statement stmt is, as its leading SQL words: "CREATE TABLE", "INSERT",
+** "EXPLAIN", "SET", ... Static text; "statement" for NULL. A runner uses it to validate a script
+** without starting jobs: step everything except "INSERT".
+*/
+SL_API const char *sl_stmt_type(sl_stmt *stmt);
 
 /* Free a statement. NULL is a harmless no-op. Returns SL_OK. */
 SL_API int sl_finalize(sl_stmt *stmt);
@@ -295,6 +299,39 @@ SL_API int sl_connect_map(const sl_connect_result *res, int sql_offset, int *len
 
 /* Free what res owns and clear it. */
 SL_API void sl_connect_result_free(sl_connect_result *res);
+
+/*
+** Register a secret value (process-wide, any thread): from now on it is replaced by ****** in
+** every log line, error message (sl_errmsg), result row (EXPLAIN, SHOW CREATE TABLE, SET) and
+** metrics label, whatever option it was given to. Borrows value (copied). Empty values are
+** ignored. Returns SL_OK, or SL_MISUSE for NULL.
+*/
+SL_API int sl_secret_add(const char *value);
+
+/*
+** Observability, process-wide and safe from any thread (an HTTP server thread serves them while
+** the engine runs a job). Texts are returned owned; free them with sl_text_free.
+**
+** sl_metrics_text: every metric in the Prometheus text format 0.0.4 (docs/metrics.md).
+** sl_readiness: 1 when at least one job runs and every source and sink of the running jobs is
+**   connected, else 0; *json (when json is not NULL) receives a JSON object with one entry per
+**   connector: {"ready":true,"connectors":[{"job","table","connector","role","connected"}]}.
+** sl_heartbeat_age_ms: milliseconds since the least recently active running job loop made
+**   progress (it beats at least every 100 ms while healthy); 0 when no job runs.
+*/
+SL_API char *sl_metrics_text(void);
+SL_API int sl_readiness(char **json);
+SL_API int64_t sl_heartbeat_age_ms(void);
+SL_API void sl_text_free(char *text);
+
+/*
+** Write one line through the same logger (for embedding programs and the CLI): level as in
+** sl_log_config, component a short name ("runner"), fields name/value pairs ending with a NULL
+** name (or NULL), msg the text. Dropped when below the configured level. Registered secrets are
+** masked. Returns SL_OK, or SL_MISUSE for an unknown level or a NULL msg.
+*/
+SL_API int sl_log_write(const char *level, const char *component, const char *const *fields,
+                        const char *msg);
 
 /* SL_VERSION_NUMBER of the library actually linked. */
 SL_API int sl_libversion_number(void);

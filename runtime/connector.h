@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 
 #include "base/err.h"
+#include "base/metrics.h"
 #include "base/registry.h"
 #include "runtime/batch.h"
 
@@ -40,6 +41,9 @@ typedef struct sl_source_ctx {
     const sl_registry *reg;
     const uint8_t *needed; /* needed[i]: produce column i; others may stay NULL */
     sl_job_ctx *job;
+    /* The instance's readiness probe (/readyz). The job marks it connected once open returned;
+    ** a connector that can tell when it loses its connection updates it (sl_probe_set). */
+    sl_probe *probe;
 } sl_source_ctx;
 
 typedef struct sl_source_vt {
@@ -75,6 +79,7 @@ typedef struct sl_sink_ctx {
     /* The job's source. A sink may look at it only through its own connector's functions
     ** (a transactional Kafka sink commits the source's Kafka offsets in its transaction). */
     sl_source *source;
+    sl_probe *probe; /* as in sl_source_ctx */
 } sl_sink_ctx;
 
 typedef struct sl_sink_vt {

@@ -7,6 +7,10 @@
 ** Flink's message, DROP discards the row and counts it. State: none here; the connector may
 ** buffer (and must flush on finish).
 **
+** Metrics: sluice_records_out_total by row kind, sluice_records_dropped_total for the NOT NULL
+** drops, and the latency of every flush (checkpoint or end) in
+** sluice_sink_commit_duration_seconds.
+**
 ** SPDX-License-Identifier: MIT
 */
 #include "runtime/operator.h"
@@ -17,6 +21,8 @@ typedef struct sink_op {
     sl_batch kept; /* rows that passed the NOT NULL check, when some did not */
     int nchecks;
     int *checks; /* columns that must not be NULL */
+    sl_metric *m_out[4]; /* by sl_rowkind */
+    sl_metric *m_dropped, *m_flush;
 } sink_op;
 
 static int sink_push(sl_op *op, sl_batch *in, sl_err *err)
@@ -50,19 +56,29 @@ static int sink_push(sl_op *op, sl_batch *in, sl_err *err)
         }
         if (dropped) {
             atomic_fetch_add(&op->job->dropped, (unsigned long long)dropped);
+            sl_metric_add(s->m_dropped, (uint64_t)dropped);
             out = &s->kept;
         }
     }
     if (!out->n) return SL_OK;
     int rc = s->sink->vt->write(s->sink, out, err);
-    if (!rc) atomic_fetch_add(&op->job->rows_out, (unsigned long long)out->n);
+    if (!rc) {
+        atomic_fetch_add(&op->job->rows_out, (unsigned long long)out->n);
+        uint64_t by_kind[4] = {0};
+        for (int r = 0; r < out->n; r++) by_kind[out->rows[r]->kind & 3]++;
+        for (int k = 0; k < 4; k++)
+            if (by_kind[k]) sl_metric_add(s->m_out[k], by_kind[k]);
+    }
     return rc;
 }
 
 static int sink_finish(sl_op *op, sl_err *err)
 {
     sink_op *s = (sink_op *)op;
-    return s->sink->vt->flush(s->sink, err);
+    int64_t t0 = sl_now_ns();
+    int rc = s->sink->vt->flush(s->sink, err);
+    if (!rc) sl_metric_observe(s->m_flush, (double)(sl_now_ns() - t0) / 1e9);
+    return rc;
 }
 
 static int sink_tick(sl_op *op, int64_t now_ms, sl_err *err)
@@ -75,6 +91,9 @@ static void sink_close(sl_op *op)
 {
     sink_op *s = (sink_op *)op;
     s->sink->vt->close(s->sink);
+    for (int k = 0; k < 4; k++) sl_metric_release(s->m_out[k]);
+    sl_metric_release(s->m_dropped);
+    sl_metric_release(s->m_flush);
     sl_batch_free(&s->kept);
     sl_free(s->checks);
     sl_free(s);
@@ -93,5 +112,19 @@ sl_op *sl_op_sink_new(const sl_pnode *node, sl_job_ctx *job, sl_sink *sink)
     s->checks = sl_calloc((size_t)node->ncol + 1, sizeof(int));
     for (int i = 0; i < node->ncol; i++)
         if (node->cols[i].type.not_null) s->checks[s->nchecks++] = i;
+    const char *table = node->table->qualified;
+    for (int k = 0; k < 4; k++) {
+        const char *labels[] = {"job", job->name, "table", table, "op", sl_rowkind_str(k), NULL};
+        s->m_out[k] = sl_metric_get(SL_METRIC_COUNTER, "sluice_records_out_total",
+                                    "Records written by the sinks, by row kind.", labels);
+    }
+    const char *dl[] = {"job", job->name, "table", table, "reason", "not_null",
+                        "intentional", "false", NULL};
+    s->m_dropped = sl_metric_get(SL_METRIC_COUNTER, "sluice_records_dropped_total",
+                                 "Records dropped, by reason; never silently.", dl);
+    const char *fl[] = {"job", job->name, "table", table, "connector", node->conn->name, NULL};
+    s->m_flush = sl_metric_get(SL_METRIC_HISTOGRAM, "sluice_sink_commit_duration_seconds",
+                               "How long a sink took to make its rows durable (flush, commit).",
+                               fl);
     return &s->base;
 }

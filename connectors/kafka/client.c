@@ -13,10 +13,15 @@
 ** after each call that serves callbacks, and sl_kafka_wait_metadata fails at once with the
 ** recorded reason instead of running into a timeout.
 **
-** Logging: librdkafka's log lines go through sluice's logger.
+** Observation: with sl_kafka_observe, librdkafka's statistics (every second, parsed with
+** jansson) feed the metrics registry and the client's readiness probe.
+**
+** Logging: librdkafka's log lines go through sluice's logger, with librdkafka's facility and
+** the client's name as fields (secret values are masked there like everywhere else).
 **
 ** SPDX-License-Identifier: MIT
 */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +32,13 @@
 
 static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
-    SL_UNUSED(rk);
     /* syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug */
     sl_loglevel l = level <= 3 ? SL_LOG_ERROR : level == 4 ? SL_LOG_WARN
                                             : level <= 6   ? SL_LOG_INFO
                                                            : SL_LOG_DEBUG;
-    if (SL_LOG_ENABLED(l)) sl_log(l, "kafka", "%s: %s", fac, buf);
+    if (!SL_LOG_ENABLED(l)) return;
+    const char *kv[] = {"facility", fac, "client", rk ? rd_kafka_name(rk) : NULL, NULL};
+    sl_log_kv(l, "kafka", kv, "%s", buf);
 }
 
 /* Errors that retrying will not cure: the job should stop with their reason. */
@@ -44,20 +50,157 @@ static int is_terminal(rd_kafka_resp_err_t e)
            e == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
 }
 
+#define STATS_INTERVAL_MS "1000"
+
+typedef struct lag_gauge {
+    char *topic;
+    int32_t partition;
+    sl_metric *m;
+} lag_gauge;
+
+struct sl_kafka_obs {
+    int role;
+    char *job, *table;
+    sl_probe *probe;
+    lag_gauge *lags;
+    int nlags, cap;
+    sl_metric *queue; /* producers: messages waiting in the client */
+};
+
 static void error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 {
     sl_kafka_events *ev = opaque;
     if (e == RD_KAFKA_RESP_ERR__FATAL) {
         char why[512];
-        e = rd_kafka_fatal_error(rk, why, sizeof why);
+        rd_kafka_resp_err_t fe = rd_kafka_fatal_error(rk, why, sizeof why);
         snprintf(ev->last, sizeof ev->last, "%s", why);
+        ev->fatal = 1;
+        /* The underlying error names the cause; __FATAL itself is always terminal. */
+        if (!ev->terminal) ev->terminal = fe ? fe : RD_KAFKA_RESP_ERR__FATAL;
+        e = fe ? fe : e;
     } else {
         snprintf(ev->last, sizeof ev->last, "%s", reason);
     }
     ev->last_code = (rd_kafka_resp_err_t)e;
     if (!ev->terminal && is_terminal((rd_kafka_resp_err_t)e)) ev->terminal = (rd_kafka_resp_err_t)e;
-    sl_log(is_terminal((rd_kafka_resp_err_t)e) ? SL_LOG_ERROR : SL_LOG_WARN, "kafka", "%s (%s)",
-           reason, rd_kafka_err2name((rd_kafka_resp_err_t)e));
+    if (e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && ev->obs)
+        sl_probe_set(ev->obs->probe, 0, "all Kafka brokers are down");
+    sl_log(ev->fatal || is_terminal((rd_kafka_resp_err_t)e) ? SL_LOG_ERROR : SL_LOG_WARN, "kafka",
+           "%s (%s)", reason,
+           rd_kafka_err2name((rd_kafka_resp_err_t)e));
+}
+
+/* ---- statistics: metrics and readiness ------------------------------------------------ */
+
+static sl_metric *lag_metric(sl_kafka_obs *o, const char *topic, int32_t partition)
+{
+    for (int i = 0; i < o->nlags; i++)
+        if (o->lags[i].partition == partition && strcmp(o->lags[i].topic, topic) == 0)
+            return o->lags[i].m;
+    if (o->nlags == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 16;
+        o->lags = sl_realloc(o->lags, sizeof(lag_gauge) * (size_t)o->cap);
+    }
+    char part[16];
+    snprintf(part, sizeof part, "%d", (int)partition);
+    const char *labels[] = {"job", o->job, "table", o->table, "topic", topic, "partition", part,
+                            NULL};
+    lag_gauge *g = &o->lags[o->nlags++];
+    g->topic = sl_strdup(topic);
+    g->partition = partition;
+    g->m = sl_metric_get(SL_METRIC_GAUGE, "sluice_kafka_consumer_lag",
+                         "Records in the partition after the last one the job read (librdkafka "
+                         "statistics: ls_offset or hi_offset minus app_offset).",
+                         labels);
+    return g->m;
+}
+
+static int64_t json_int(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
+}
+
+/* The lag of each partition this consumer reads: end of the partition minus its position. */
+static void consumer_stats(sl_kafka_obs *o, json_t *root)
+{
+    const char *tname, *pname;
+    json_t *topic, *part;
+    json_object_foreach(json_object_get(root, "topics"), tname, topic) {
+        json_object_foreach(json_object_get(topic, "partitions"), pname, part) {
+            int64_t id = json_int(part, "partition");
+            if (id < 0) continue; /* the internal UA partition */
+            int64_t end = json_int(part, "ls_offset");
+            if (end < 0) end = json_int(part, "hi_offset");
+            int64_t pos = json_int(part, "app_offset");
+            if (pos < 0) pos = json_int(part, "next_offset");
+            if (end < 0 || pos < 0) continue; /* not known yet */
+            sl_metric_set(lag_metric(o, tname, (int32_t)id), (double)(end > pos ? end - pos : 0));
+        }
+    }
+}
+
+static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    SL_UNUSED(rk);
+    sl_kafka_events *ev = opaque;
+    sl_kafka_obs *o = ev->obs;
+    json_error_t jerr;
+    json_t *root = o ? json_loadb(json, len, 0, &jerr) : NULL;
+    if (!root) return 0; /* librdkafka frees json */
+    int up = 0;
+    const char *name;
+    json_t *b;
+    json_object_foreach(json_object_get(root, "brokers"), name, b) {
+        json_t *state = json_object_get(b, "state");
+        if (json_int(b, "nodeid") >= 0 && json_is_string(state) &&
+            strcmp(json_string_value(state), "UP") == 0)
+            up = 1;
+    }
+    sl_probe_set(o->probe, up, up ? NULL : "no connection to any Kafka broker");
+    if (o->role == SL_KAFKA_CONSUMER) consumer_stats(o, root);
+    else sl_metric_set(o->queue, (double)SL_MAX(json_int(root, "msg_cnt"), 0));
+    json_decref(root);
+    return 0;
+}
+
+int sl_kafka_observe(sl_kafka_events *ev, rd_kafka_conf_t *conf, int role, const char *job,
+                     const char *table, sl_probe *probe, sl_err *err)
+{
+    char errstr[256];
+    if (rd_kafka_conf_set(conf, "statistics.interval.ms", STATS_INTERVAL_MS, errstr,
+                          sizeof errstr) != RD_KAFKA_CONF_OK)
+        return sl_err_set(err, SL_INTERNAL, "cannot enable Kafka client statistics: %s", errstr);
+    rd_kafka_conf_set_stats_cb(conf, stats_cb);
+    sl_kafka_obs *o = sl_calloc(1, sizeof *o);
+    o->role = role;
+    o->job = sl_strdup(job ? job : "");
+    o->table = sl_strdup(table ? table : "");
+    o->probe = probe;
+    if (role == SL_KAFKA_PRODUCER) {
+        const char *labels[] = {"job", o->job, "table", o->table, NULL};
+        o->queue = sl_metric_get(SL_METRIC_GAUGE, "sluice_kafka_producer_queue_messages",
+                                 "Records waiting in the Kafka producer (librdkafka msg_cnt).",
+                                 labels);
+    }
+    ev->obs = o;
+    return SL_OK;
+}
+
+void sl_kafka_events_free(sl_kafka_events *ev)
+{
+    sl_kafka_obs *o = ev ? ev->obs : NULL;
+    if (!o) return;
+    for (int i = 0; i < o->nlags; i++) {
+        sl_metric_release(o->lags[i].m);
+        sl_free(o->lags[i].topic);
+    }
+    sl_free(o->lags);
+    sl_metric_release(o->queue);
+    sl_free(o->job);
+    sl_free(o->table);
+    sl_free(o);
+    ev->obs = NULL;
 }
 
 int sl_kafka_error(sl_err *err, int code, rd_kafka_resp_err_t e, const char *fmt, ...)
@@ -76,10 +219,13 @@ int sl_kafka_error(sl_err *err, int code, rd_kafka_resp_err_t e, const char *fmt
 int sl_kafka_events_check(const sl_kafka_events *ev, const char *what, sl_err *err)
 {
     if (!ev->terminal) return SL_OK;
-    sl_err_set(err, SL_CONNECTOR, "%s: %s (%s)", what, ev->last, rd_kafka_err2name(ev->terminal));
+    int code = ev->fatal ? SL_INTERNAL : SL_CONNECTOR;
+    sl_err_set(err, code, "%s: %s%s (%s)", what, ev->fatal ? "unrecoverable Kafka client error: " : "",
+               ev->last, rd_kafka_err2name(ev->terminal));
     err->detail = ev->terminal;
     err->origin = "kafka";
-    return SL_CONNECTOR;
+    err->fatal = ev->fatal != 0;
+    return code;
 }
 
 int sl_kafka_wait_metadata(rd_kafka_t *rk, sl_kafka_events *ev, const char *servers,

@@ -34,6 +34,7 @@ struct sl_kafka_dlq {
     const char *table;
     /* delivery failures reported by librdkafka's thread, surfaced at the next call */
     rd_kafka_resp_err_t failed;
+    sl_metric *m_dlq; /* sluice_dlq_records_total, when there is a dead-letter topic */
 };
 
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -42,6 +43,29 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
     SL_UNUSED(opaque);
     sl_kafka_dlq *d = m->_private; /* the message's opaque */
     if (m->err && !d->failed) d->failed = m->err;
+}
+
+/*
+** A tolerated bad record: an error at its stage (receiving for deserialization, sending for
+** producing, processing for serialization) and a drop with the stage as reason. Not intentional
+** in Vector's sense: the record was dropped because of an error, not by a filter.
+*/
+static void count_bad_record(sl_kafka_dlq *d, const char *stage)
+{
+    const char *vstage = strcmp(stage, "deserialization") == 0 ? "receiving"
+                         : strcmp(stage, "producing") == 0     ? "sending"
+                                                               : "processing";
+    const char *el[] = {"job", d->job->name, "stage", vstage, "error_type", stage, NULL};
+    const char *dl[] = {"job", d->job->name, "table", d->table, "reason", stage,
+                        "intentional", "false", NULL};
+    sl_metric *e = sl_metric_get(SL_METRIC_COUNTER, "sluice_errors_total",
+                                 "Errors, by stage and type (a failed job counts one).", el);
+    sl_metric *dr = sl_metric_get(SL_METRIC_COUNTER, "sluice_records_dropped_total",
+                                  "Records dropped, by reason; never silently.", dl);
+    sl_metric_add(e, 1);
+    sl_metric_add(dr, 1);
+    sl_metric_release(e);
+    sl_metric_release(dr);
 }
 
 int sl_kafka_dlq_open(const sl_tabledef *t, sl_job_ctx *job, sl_kafka_dlq **out, sl_err *err)
@@ -69,6 +93,9 @@ int sl_kafka_dlq_new(const sl_kafka_dlq_conf *c, const sl_tabledef *t, sl_job_ct
     d->context = c->context;
     d->topic = c->topic;
     if (d->topic) {
+        const char *labels[] = {"job", job->name, "table", d->table, NULL};
+        d->m_dlq = sl_metric_get(SL_METRIC_COUNTER, "sluice_dlq_records_total",
+                                 "Records sent to a dead-letter topic.", labels);
         /* No local size limit: the dead-letter queue must take any record the table could
         ** read or tried to write; only the broker's own limit applies. */
         const char *overrides[] = {"enable.idempotence", "true", "acks", "all",
@@ -77,7 +104,7 @@ int sl_kafka_dlq_new(const sl_kafka_dlq_conf *c, const sl_tabledef *t, sl_job_ct
         rd_kafka_conf_t *conf =
             sl_kafka_conf(t, SL_KAFKA_PRODUCER, overrides, c->bootstrap, &d->ev, err);
         if (!conf) {
-            sl_free(d);
+            sl_kafka_dlq_free(d);
             return err->code;
         }
         rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
@@ -85,7 +112,7 @@ int sl_kafka_dlq_new(const sl_kafka_dlq_conf *c, const sl_tabledef *t, sl_job_ct
         d->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
         if (!d->rk) {
             rd_kafka_conf_destroy(conf);
-            sl_free(d);
+            sl_kafka_dlq_free(d);
             return sl_err_set(err, SL_CONNECTOR,
                               "cannot create the dead-letter queue producer: %s", errstr);
         }
@@ -114,6 +141,7 @@ int sl_kafka_dlq_handle(sl_kafka_dlq *d, const sl_origin *orig, rd_kafka_headers
         return err->code;
     }
     atomic_fetch_add(&d->job->dropped, 1);
+    count_bad_record(d, stage);
     if (d->log) {
         /* Error messages quote the record (Flink's "Failed to deserialize JSON '...'"), so they
         ** are logged only with errors.log.include.messages, as Kafka Connect does. */
@@ -161,6 +189,7 @@ int sl_kafka_dlq_handle(sl_kafka_dlq *d, const sl_origin *orig, rd_kafka_headers
                               d->topic);
     }
     rd_kafka_poll(d->rk, 0);
+    sl_metric_add(d->m_dlq, 1);
     sl_err_clear(err);
     return SL_OK;
 }
@@ -186,5 +215,6 @@ void sl_kafka_dlq_free(sl_kafka_dlq *d)
         rd_kafka_flush(d->rk, 10000);
         rd_kafka_destroy(d->rk);
     }
+    sl_metric_release(d->m_dlq);
     sl_free(d);
 }

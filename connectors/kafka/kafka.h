@@ -68,11 +68,26 @@ int sl_kafka_parse_offsets(sl_arena *ar, const char *text, int **parts, int64_t 
 #define SL_KAFKA_CONNECT_TIMEOUT_MS 30000
 
 /* Errors librdkafka reports through its error callback (client.c), recorded for the owner. */
+typedef struct sl_kafka_obs sl_kafka_obs;
+
 typedef struct sl_kafka_events {
     rd_kafka_resp_err_t terminal;  /* first error retrying will not cure (authentication...) */
     rd_kafka_resp_err_t last_code; /* the latest error of any kind */
     char last[512];                /* its text */
+    int fatal;                     /* librdkafka raised a fatal error: the client is unusable */
+    sl_kafka_obs *obs;             /* metrics and readiness (sl_kafka_observe), or NULL */
 } sl_kafka_events;
+
+/*
+** Observe a client: librdkafka statistics every second become metrics (consumer lag per
+** partition, producer queue length) and its broker connections the readiness probe (connected
+** while at least one broker connection is up). Call after sl_kafka_conf with the same ev and
+** before rd_kafka_new; role is SL_KAFKA_CONSUMER or SL_KAFKA_PRODUCER. probe may be NULL.
+*/
+int sl_kafka_observe(sl_kafka_events *ev, rd_kafka_conf_t *conf, int role, const char *job,
+                     const char *table, sl_probe *probe, sl_err *err);
+/* Release what sl_kafka_observe set up; after rd_kafka_destroy. NULL-safe, idempotent. */
+void sl_kafka_events_free(sl_kafka_events *ev);
 
 /*
 ** A librdkafka configuration for table t and a client of `role` (SL_KAFKA_CONSUMER or
@@ -86,7 +101,8 @@ typedef struct sl_kafka_events {
 rd_kafka_conf_t *sl_kafka_conf(const sl_tabledef *t, int role, const char *const *overrides,
                                const char *bootstrap, sl_kafka_events *ev, sl_err *err);
 
-/* SL_CONNECTOR with the recorded reason when ev holds a terminal error, else SL_OK. */
+/* SL_CONNECTOR with the recorded reason when ev holds a terminal error (SL_INTERNAL when it
+** was a librdkafka fatal error: the client cannot go on), else SL_OK. */
 int sl_kafka_events_check(const sl_kafka_events *ev, const char *what, sl_err *err);
 
 /*

@@ -79,6 +79,7 @@ struct kafka_sink {
     const sl_tabledef *table;
     sl_job_ctx *job;
     sl_source *source;
+    sl_probe *probe;
     int upsert;
     int ncol;
     int *col_of; /* table column -> row column, or -1 */
@@ -143,15 +144,19 @@ static int check_async(kafka_sink *ks, sl_err *err)
 
 static int txn_error(rd_kafka_error_t *e, const char *what, sl_err *err)
 {
-    sl_err_set(err, SL_CONNECTOR, "Kafka transaction %s failed: %s (%s)%s", what,
+    /* A fatal error leaves the producer unusable: an internal failure (exit 70), not a
+    ** connector error a restart of the statement could cure. */
+    int code = rd_kafka_error_is_fatal(e) ? SL_INTERNAL : SL_CONNECTOR;
+    sl_err_set(err, code, "Kafka transaction %s failed: %s (%s)%s", what,
                rd_kafka_error_string(e), rd_kafka_error_name(e),
                rd_kafka_error_is_fatal(e) ? " [fatal]"
                : rd_kafka_error_txn_requires_abort(e) ? " [aborted]" : "");
     err->detail = rd_kafka_error_code(e);
     err->origin = "kafka";
     err->retriable = rd_kafka_error_is_retriable(e) != 0;
+    err->fatal = code == SL_INTERNAL;
     rd_kafka_error_destroy(e);
-    return SL_CONNECTOR;
+    return code;
 }
 
 static int ensure_txn(writer *w, sl_err *err)
@@ -459,7 +464,10 @@ static void sink_close(sl_sink *sink)
     for (int i = 0; i < ks->nwriters; i++) {
         writer *w = &ks->w[i];
         sl_hashmap_free(&w->buf, pending_free);
-        if (!w->rk) continue;
+        if (!w->rk) {
+            sl_kafka_events_free(&w->ev); /* observed, but the client was not created */
+            continue;
+        }
         if (w->txn_open) {
             /* Not committed: the job failed or was stopped without a flush. */
             rd_kafka_error_t *e = rd_kafka_abort_transaction(w->rk, 10000);
@@ -467,6 +475,7 @@ static void sink_close(sl_sink *sink)
         }
         rd_kafka_flush(w->rk, 10000);
         rd_kafka_destroy(w->rk);
+        sl_kafka_events_free(&w->ev);
     }
     sl_free(ks->w);
     if (ks->kenc) ks->kfmt->encoder_free(ks->kenc);
@@ -511,6 +520,16 @@ static int open_writer(kafka_sink *ks, writer *w, sl_err *err)
     rd_kafka_conf_t *conf = sl_kafka_conf(ks->table, SL_KAFKA_PRODUCER, overrides, NULL, &w->ev,
                                           err);
     if (!conf) return err->code;
+    /* With several writers each producer's queue is its own series. */
+    char table[600];
+    if (ks->nwriters > 1) snprintf(table, sizeof table, "%s#%d", ks->table->qualified, w->index);
+    else snprintf(table, sizeof table, "%s", ks->table->qualified);
+    int rc = sl_kafka_observe(&w->ev, conf, SL_KAFKA_PRODUCER, ks->job->name, table, ks->probe,
+                              err);
+    if (rc) {
+        rd_kafka_conf_destroy(conf);
+        return rc;
+    }
     rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
     char errstr[512];
     w->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
@@ -554,6 +573,7 @@ static int open_sink(const sl_sink_ctx *ctx, int upsert, sl_sink **out, sl_err *
     ks->table = t;
     ks->job = ctx->job;
     ks->source = ctx->source;
+    ks->probe = ctx->probe;
     ks->upsert = upsert;
     ks->ncol = ctx->ncol;
     sl_err_clear(&ks->async);

@@ -523,7 +523,7 @@ static int kafka_poll(sl_source *src, sl_batch *out, int max, int timeout_ms, sl
             char reason[512];
             rd_kafka_resp_err_t fe = rd_kafka_fatal_error(ks->rk, reason, sizeof reason);
             if (fe)
-                return sl_kafka_error(err, SL_CONNECTOR, fe, "fatal consumer error: %s", reason);
+                return sl_kafka_error(err, SL_INTERNAL, fe, "fatal consumer error: %s", reason);
             if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
                 return sl_kafka_error(
                     err, SL_CONNECTOR, m->err,
@@ -583,6 +583,7 @@ static void kafka_close(sl_source *src)
         rd_kafka_consumer_close(ks->rk);
         rd_kafka_destroy(ks->rk);
     }
+    sl_kafka_events_free(&ks->ev);
     sl_kafka_dlq_free(ks->dlq);
     if (ks->use_pattern) regfree(&ks->pattern);
     sl_free(ks->parts);
@@ -689,6 +690,9 @@ static int open_source(const sl_source_ctx *ctx, int upsert, sl_source **out, sl
     rd_kafka_conf_t *conf = rc ? NULL : sl_kafka_conf(t, SL_KAFKA_CONSUMER, overrides, NULL,
                                                       &ks->ev, err);
     if (!rc && !conf) rc = err->code;
+    if (!rc && (rc = sl_kafka_observe(&ks->ev, conf, SL_KAFKA_CONSUMER, ctx->job->name,
+                                      t->qualified, ctx->probe, err)))
+        rd_kafka_conf_destroy(conf);
     if (!rc) {
         ks->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
         if (!ks->rk) {

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (tail <= p) break;
         p = tail;
         if (rc || !stmt) continue;
-        const char *kind = sl_stmt_kind_str(stmt);
+        const char *kind = sl_stmt_type(stmt);
         if (strcmp(kind, "INSERT") == 0 || strcmp(kind, "SELECT") == 0) {
             for (int i = 0; i < sl_column_count(stmt); i++) {
                 (void)sl_column_name(stmt, i);

@@ -34,7 +34,7 @@ assert_eq 2 "$RC" "run without a file"
 run run --no-such-flag x.sql
 assert_eq 2 "$RC" "unknown flag"
 run run missing.sql
-assert_eq 1 "$RC" "missing file"
+assert_eq 78 "$RC" "missing file (a configuration error)"
 assert_contains "$ERR" "cannot read missing.sql"
 
 # ---- variables ---------------------------------------------------------------------------------
@@ -69,7 +69,7 @@ cat >secret.sql <<'SQL'
 CREATE TABLE p (a STRING) WITH ('connector' = 'print', 'standard-error' = '${secret_values.pw}');
 SQL
 run run --secrets-dir secrets secret.sql
-assert_eq 1 "$RC" "invalid value from a secret"
+assert_eq 78 "$RC" "invalid value from a secret"
 assert_contains "$ERR" "Invalid value '******' for option 'standard-error'"
 [[ "$ERR" != *s3cret-from-file* ]] || fail "a secret value appeared in an error message"
 SLUICE_SECRET_pw=true run run secret.sql
@@ -83,7 +83,7 @@ cat >pos.sql <<'SQL'
 CREATE TABLE p (a STRING) WITH ('connector' = '${CONN}', 'extra' = 'x');
 SQL
 run run -D CONN=a-much-longer-value-than-the-variable pos.sql
-assert_eq 1 "$RC"
+assert_eq 78 "$RC"
 assert_contains "$ERR" "pos.sql:1:47: error: Could not find any factory for identifier"
 cat >pos2.sql <<'SQL'
 CREATE TABLE p (a STRING) WITH ('connector' = '${CONN}', 'extra' = 'x');

@@ -36,7 +36,7 @@ rc=0
 "$SLUICE" run -D BOOTSTRAP_SERVERS="$BOOTSTRAP" -D KEYTAB=obs://xx/user.keytab \
     -D KRB5="$SL_TMPDIR/krb5.conf" "$SL_SOURCE_DIR/examples/upsert-kafka/example3.sql" \
     2>"$SL_TMPDIR/err2" || rc=$?
-assert_eq 1 "$rc" "obs:// keytab"
+assert_eq 78 "$rc" "obs:// keytab (a configuration error)"
 assert_contains "$(cat "$SL_TMPDIR/err2")" "example3.sql:32:"
 assert_contains "$(cat "$SL_TMPDIR/err2")" "obs://"
 

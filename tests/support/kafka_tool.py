@@ -9,7 +9,7 @@
 # See docs/testing-kafka.md.
 #
 # SPDX-License-Identifier: MIT
-"""kafka_tool.py consume|produce|partitions|murmur2|murmur2-partition|self-test"""
+"""kafka_tool.py consume|produce|partitions|committed|murmur2|murmur2-partition|self-test"""
 
 import argparse
 import base64
@@ -279,6 +279,22 @@ def cmd_partitions(args):
     return EXIT_OK
 
 
+def cmd_committed(args):
+    """The consumer group's committed offset of each partition of the topic, as
+    PARTITION<TAB>OFFSET lines (-1 where nothing is committed), read with OffsetFetch."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    deadline = time.monotonic() + args.timeout
+    consumer = KafkaConsumer(group_id=args.group, enable_auto_commit=False, **client_config(args))
+    try:
+        for p in topic_partitions(consumer, args.topic, deadline):
+            offset = consumer.committed(TopicPartition(args.topic, p))
+            print("%d\t%d" % (p, -1 if offset is None else offset))
+    finally:
+        consumer.close(autocommit=False)
+    return EXIT_OK
+
+
 # ---- produce ------------------------------------------------------------------------------------
 
 def produce_values(args):
@@ -365,6 +381,11 @@ def build_parser():
     p = sub.add_parser("partitions", help="print the partition count of an existing topic")
     add_client_options(p)
     p.set_defaults(func=cmd_partitions)
+
+    p = sub.add_parser("committed", help="print a group's committed offset per partition")
+    add_client_options(p)
+    p.add_argument("--group", required=True, help="the consumer group id")
+    p.set_defaults(func=cmd_committed)
 
     p = sub.add_parser("murmur2", help="print Kafka's murmur2 of KEYBYTES (signed)")
     add_key_arguments(p)

@@ -48,7 +48,7 @@ Test(statements, select_returns_rows_with_kinds_and_nulls)
 {
     sl_stmt *stmt = prepare("SELECT id, name FROM (VALUES (1, 'a'), (2, CAST(NULL AS STRING))) "
                             "AS t(id, name) WHERE id > 0");
-    cr_assert_str_eq(sl_stmt_kind_str(stmt), "SELECT");
+    cr_assert_str_eq(sl_stmt_type(stmt), "SELECT");
     /* Columns are known before the first step. */
     cr_assert_eq(sl_column_count(stmt), 2);
     cr_assert_str_eq(sl_column_name(stmt, 0), "id");
