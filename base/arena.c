@@ -1,8 +1,9 @@
 /*
 ** base/arena.c — block arena (see arena.h).
 **
-** Blocks grow geometrically up to 1 MiB so a per-batch arena settles at a steady size, and a
-** reset keeps only the newest block, so steady-state batches allocate nothing from malloc.
+** Blocks grow geometrically up to 1 MiB. A reset keeps one block: the newest, or, when the last
+** use took several, one block as large as all of them, so a per-batch arena settles at the size
+** its batches need and steady-state batches allocate nothing from malloc.
 **
 ** SPDX-License-Identifier: MIT
 */
@@ -94,13 +95,18 @@ void sl_arena_reset(sl_arena *ar)
 {
     sl_arena_block *b = ar->head;
     if (!b) return;
-    sl_arena_block *rest = b->next;
-    while (rest) {
-        sl_arena_block *next = rest->next;
-        sl_free(rest);
-        rest = next;
+    if (b->next) {
+        /* The last use needed several blocks: replace them by one that holds as much, so the
+        ** next use of the same size allocates nothing (no malloc/free churn per batch). */
+        size_t total = 0;
+        for (sl_arena_block *x = b; x; x = x->next) total += x->size;
+        sl_arena_free(ar);
+        b = sl_malloc(sizeof *b + total);
+        b->size = total;
+        b->next = NULL;
+        ar->head = b;
+        if (ar->block_size < total) ar->block_size = total;
     }
-    b->next = NULL;
     b->used = 0;
     ar->used_total = 0;
 }

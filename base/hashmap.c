@@ -27,6 +27,15 @@ static void grow(sl_hashmap *m)
     sl_free(old);
 }
 
+void sl_hashmap_prefetch(const sl_hashmap *m, const void *key, size_t klen)
+{
+    if (!m->count) return;
+    const sl_hslot *s = &m->slots[slot_of(m, sl_hash_bytes(key, klen))];
+    __builtin_prefetch(s);
+    /* The entry too, when the slot is already in cache (a repeated or nearby key). */
+    if (s->e) __builtin_prefetch(s->e);
+}
+
 sl_hentry *sl_hashmap_get(const sl_hashmap *m, const void *key, size_t klen)
 {
     if (!m->count) return NULL;

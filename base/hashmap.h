@@ -35,6 +35,9 @@ typedef struct sl_hashmap {
 
 #define SL_HASHMAP_INIT {NULL, 0, 0, 0}
 
+/* Start loading the memory a lookup of key will touch first (its slot). */
+void sl_hashmap_prefetch(const sl_hashmap *m, const void *key, size_t klen);
+
 /* The entry for key, or NULL. */
 sl_hentry *sl_hashmap_get(const sl_hashmap *m, const void *key, size_t klen);
 /* The entry for key, created with value NULL when absent (*created says which). */

@@ -35,13 +35,14 @@ static int shortest_fast(double x, char *digits, int *exp10, int *min_p)
 {
     *min_p = 2;
     if (!(x >= 1e-5 && x < 1e15)) return 0;
+    int int_digits = (int)floor(log10(x)) + 1; /* of x's integer part; <= 0 below 1 */
     for (int d = 0; d <= 22; d++) {
         double scaled = x * pow10_exact[d];
         if (scaled >= 9007199254740992.0) return 0; /* 2^53 */
         double m = nearbyint(scaled), found = 0;
         /* If no decimal with d fraction digits matches below, none with floor(log10(x)) + 1 + d
         ** significant digits does; the start is one lower, in case log10 rounds up. */
-        int ruled_out = (int)floor(log10(x)) + 1 + d;
+        int ruled_out = int_digits + d;
         if (ruled_out > *min_p) *min_p = ruled_out;
         int hits = 0;
         for (double c = m - 1; c <= m + 1; c++)
@@ -55,10 +56,12 @@ static int shortest_fast(double x, char *digits, int *exp10, int *min_p)
         }
         if (hits == 1) {
             char tmp[24];
-            int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)found);
+            int n = 0;
+            for (unsigned long long u = (unsigned long long)found; u; u /= 10)
+                tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
             int nd = n;
-            while (nd > 1 && tmp[nd - 1] == '0') nd--;
-            memcpy(digits, tmp, (size_t)nd);
+            while (nd > 1 && tmp[sizeof tmp - n + nd - 1] == '0') nd--;
+            memcpy(digits, tmp + sizeof tmp - n, (size_t)nd);
             digits[nd] = 0;
             *exp10 = n - 1 - d;
             return nd;

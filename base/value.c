@@ -326,6 +326,17 @@ static void row_copy_to(sl_row *dst, const sl_row *row)
     for (int i = 0; i < row->ncol; i++) sl_value_copy_into(&dst->col[i], &row->col[i], &heap);
 }
 
+sl_row *sl_row_dup_into(sl_row *old, size_t old_cap, const sl_row *row)
+{
+    size_t need = sl_row_size(row);
+    if (!old || need > old_cap) {
+        sl_free(old);
+        return sl_row_dup(row);
+    }
+    row_copy_to(old, row);
+    return old;
+}
+
 sl_row *sl_row_dup(const sl_row *row)
 {
     sl_row *dst = sl_malloc(sl_row_size(row));

@@ -242,6 +242,9 @@ typedef struct sl_row {
 sl_row *sl_row_new(sl_arena *ar, int ncol);
 /* Deep copy into one malloc'd block (returns owned; free with sl_free). */
 sl_row *sl_row_dup(const sl_row *row);
+/* sl_row_dup reusing old (a malloc'd row with old_cap usable bytes, or NULL) when the copy fits;
+** otherwise old is freed. Returns the copy. */
+sl_row *sl_row_dup_into(sl_row *old, size_t old_cap, const sl_row *row);
 /* Deep copy into ar. */
 sl_row *sl_row_copy(sl_arena *ar, const sl_row *row);
 /* Same ncol and every column sl_value_equal; the kind is ignored. */

@@ -4,7 +4,11 @@
 # Starts the mock Kafka cluster (tests/integration/lib.sh), writes N order records with K keys
 # (bench/gen_orders.c) to a topic with P partitions, checks that the mock kept all of them, then
 # runs R rounds; in each round, one after the other on the same topic data:
-#   raw  bench/raw_consume.c: librdkafka reads the topic and counts (the baseline)
+#   raw  bench/raw_consume.c: librdkafka reads the topic and counts (the baseline); it starts
+#        from concrete offsets (--from-low), as sluice does, so that librdkafka's start-up
+#        offset lookup (up to ~0.5 s at random) does not blur the comparison
+#   raw-pf  the same with sluice's consumer prefetch defaults (docs/kafka-properties.md), so
+#        the difference between raw and W1/W2 is sluice's own work, not the settings
 #   W1   sluice run bench/workloads/w1.sql: upsert-kafka (CSV key, JSON value) -> print (stdout
 #        to /dev/null; the planner puts a ChangelogNormalize in front of print)
 #   W2   sluice run bench/workloads/w2.sql: kafka JSON -> filter/projection -> kafka JSON, lz4
@@ -184,8 +188,12 @@ run_w2() { # NAME ROUND SQL
 for ((r = 1; r <= ROUNDS; r++)); do
     sl_log "round $r of $ROUNDS"
     if has raw; then
-        measure raw "$r" "$RAW" -b "$BOOTSTRAP" -t orders --expect "$RECORDS" ||
+        measure raw "$r" "$RAW" -b "$BOOTSTRAP" -t orders --expect "$RECORDS" --from-low ||
             fail "raw_consume failed: $(tail -n 3 "$OUT/raw.$r.err")"
+        measure raw-pf "$r" "$RAW" -b "$BOOTSTRAP" -t orders --expect "$RECORDS" --from-low \
+            -X queued.min.messages=1000000 -X queued.max.messages.kbytes=65536 \
+            -X fetch.max.bytes=8388608 ||
+            fail "raw_consume (prefetch) failed: $(tail -n 3 "$OUT/raw-pf.$r.err")"
     fi
     if has w1; then
         sluice_cmd "$W1_SQL"
@@ -215,6 +223,7 @@ range() { # WORKLOAD COLUMN -> min–max
 describe() {
     case $1 in
     raw) echo "librdkafka consumer, count only (bench/raw_consume.c)" ;;
+    raw-pf) echo "the same with sluice's prefetch defaults" ;;
     W1) echo "upsert-kafka (CSV key, JSON value) → normalize → print >/dev/null" ;;
     W1-tuned) echo "W1 with ${TUNED//,/, }" ;;
     W2) echo "kafka JSON → filter, projection → kafka JSON (lz4)" ;;
@@ -228,7 +237,7 @@ RAW_RATE=$(median raw 7) RAW_CPU=$(median raw 8) RAW_RSS=$(median raw 6)
     echo
     echo "| workload | what | records/s (min–max) | CPU µs/record | peak RSS MiB | records/s vs raw | CPU/record vs raw | RSS vs raw |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|"
-    for w in raw W1 W1-tuned W2 W2-tuned; do
+    for w in raw raw-pf W1 W1-tuned W2 W2-tuned; do
         rate=$(median "$w" 7)
         if [[ -z "$rate" ]]; then
             if [[ "$w" == W2 ]] && has w2; then
@@ -244,6 +253,22 @@ RAW_RATE=$(median raw 7) RAW_CPU=$(median raw 8) RAW_RSS=$(median raw 6)
             ratio_m = m0 > 0 ? sprintf("%.1f×", rss / m0) : "–";
             printf "| %s | %s | %.0f (%s) | %.2f | %.0f | %s | %s | %s |\n",
                    w, d, rate, rg, cpu, rss / 1024, ratio_r, ratio_c, ratio_m }'
+    done
+    # The raw consumer's wall time swings with the mock broker's own pace, so ratios of the same
+    # round (taken one after the other) are shown too.
+    echo
+    for w in W1 W2; do
+        for base in raw raw-pf; do
+            awk -F, -v w="$w" -v b="$base" 'NR > 1 && $1 == b { r[$2] = $7 }
+                NR > 1 && $1 == w { x[$2] = $7 }
+                END { n = 0; for (k in x) if (r[k] > 0) v[++n] = x[k] / r[k]
+                      if (!n) exit
+                      for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+                          t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+                      m = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+                      printf "- %s records/s ÷ %s records/s of the same round: median %.2f (%.2f–%.2f)\n",
+                             w, b, m, v[1], v[n] }' "$OUT/runs.csv"
+        done
     done
 } | tee "$OUT/table.md"
 sl_log "results in $OUT (runs.csv, table.md, env.txt, stderr of every run)"

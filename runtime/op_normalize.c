@@ -21,11 +21,16 @@
 #include "runtime/operator.h"
 #include "runtime/state.h"
 
+/* How many rows ahead a lookup announces its key (enough to cover a memory access). */
+#define PREFETCH_AHEAD 16
+
 typedef struct normalize_op {
     sl_op base;
     sl_batch out;
     sl_state *st;
-    sl_buf key;
+    sl_buf key;      /* the keys of the batch, one after the other */
+    size_t *key_end; /* key_end[r]: where row r's key ends in key */
+    int key_cap;
 } normalize_op;
 
 static sl_row *emit(normalize_op *nz, const sl_row *src, int kind, const sl_origin *orig,
@@ -48,11 +53,31 @@ static int normalize_push(sl_op *op, sl_batch *in, sl_err *err)
     normalize_op *nz = (normalize_op *)op;
     const sl_pnode *n = op->node;
     sl_batch_reset(&nz->out);
+    /* First every key of the batch; each lookup below announces the key PREFETCH_AHEAD rows
+    ** on to the store, so the cache misses of several lookups overlap instead of being waited
+    ** for one by one. */
+    if (in->n > nz->key_cap) {
+        nz->key_cap = in->n;
+        nz->key_end = sl_realloc(nz->key_end, (size_t)in->n * sizeof *nz->key_end);
+    }
+    sl_buf_reset(&nz->key);
+    for (int r = 0; r < in->n; r++) {
+        size_t start = nz->key.n;
+        sl_key_encode(&nz->key, in->rows[r]->col, n->key, n->nkey);
+        nz->key_end[r] = nz->key.n;
+        if (r < PREFETCH_AHEAD && nz->st->vt->prefetch)
+            nz->st->vt->prefetch(nz->st, nz->key.p + start, nz->key.n - start);
+    }
     for (int r = 0; r < in->n; r++) {
         sl_row *row = in->rows[r];
-        sl_buf_reset(&nz->key);
-        sl_key_encode(&nz->key, row->col, n->key, n->nkey);
-        const sl_row *prev = nz->st->vt->get(nz->st, nz->key.p, nz->key.n);
+        int ahead = r + PREFETCH_AHEAD;
+        if (ahead < in->n && nz->st->vt->prefetch)
+            nz->st->vt->prefetch(nz->st, nz->key.p + nz->key_end[ahead - 1],
+                                 nz->key_end[ahead] - nz->key_end[ahead - 1]);
+        size_t kstart = r ? nz->key_end[r - 1] : 0;
+        const char *key = nz->key.p + kstart;
+        size_t klen = nz->key_end[r] - kstart;
+        const sl_row *prev = nz->st->vt->get(nz->st, key, klen);
         if (SL_IS_ACCUMULATE(row->kind)) {
             if (!prev) {
                 emit(nz, row, SL_INSERT, in->orig[r], 0);
@@ -64,11 +89,11 @@ static int normalize_push(sl_op *op, sl_batch *in, sl_err *err)
             }
             uint8_t kind = row->kind;
             row->kind = SL_INSERT; /* stored normalized; restored below (the batch is borrowed) */
-            nz->st->vt->put(nz->st, nz->key.p, nz->key.n, row);
+            nz->st->vt->put(nz->st, key, klen, row);
             row->kind = kind;
         } else if (prev) {
             emit(nz, prev, SL_DELETE, in->orig[r], 1);
-            nz->st->vt->del(nz->st, nz->key.p, nz->key.n);
+            nz->st->vt->del(nz->st, key, klen);
         }
     }
     return sl_op_emit(op, &nz->out, err);
@@ -79,6 +104,7 @@ static void normalize_close(sl_op *op)
     normalize_op *nz = (normalize_op *)op;
     nz->st->vt->close(nz->st);
     sl_buf_free(&nz->key);
+    sl_free(nz->key_end);
     sl_batch_free(&nz->out);
     sl_free(nz);
 }

@@ -25,6 +25,9 @@ typedef struct sl_state_vt {
     int (*iterate)(sl_state *st, int (*fn)(void *ud, const void *key, size_t klen,
                                           const sl_row *row),
                    void *ud);
+    /* A hint that key will be looked up soon (an operator announces a batch's keys first, so
+    ** the cache misses of many lookups overlap). May be NULL. */
+    void (*prefetch)(sl_state *st, const void *key, size_t klen);
     uint64_t (*count)(sl_state *st);
     uint64_t (*bytes)(sl_state *st);
     void (*close)(sl_state *st);

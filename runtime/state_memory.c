@@ -1,12 +1,15 @@
 /*
 ** runtime/state_memory.c — the in-memory keyed-state backend.
 **
-** One hash-table entry per key holding a single-allocation copy of the row (sl_row_dup), so a
-** put is one malloc and a delete one free. Byte counts are kept incrementally for the
+** One hash-table entry per key holding a single-allocation copy of the row (sl_row_dup); a put
+** copies into the previous allocation of the key when it fits (malloc_usable_size), so steady
+** updates allocate nothing, and a delete is one free. Byte counts are kept incrementally for the
 ** sluice_state_bytes metric.
 **
 ** SPDX-License-Identifier: MIT
 */
+#include <malloc.h>
+
 #include "base/hashmap.h"
 #include "runtime/state.h"
 
@@ -27,11 +30,13 @@ static void mem_put(sl_state *st, const void *key, size_t klen, const sl_row *ro
 {
     mem_state *m = (mem_state *)st;
     sl_hentry *e = sl_hashmap_upsert(&m->map, key, klen, NULL);
+    size_t cap = 0;
     if (e->value) {
         m->row_bytes -= sl_row_size(e->value);
-        sl_free(e->value);
+        cap = malloc_usable_size(e->value);
     }
-    e->value = sl_row_dup(row);
+    /* An update of a key usually fits where its previous row was: no malloc, no free. */
+    e->value = sl_row_dup_into(e->value, cap, row);
     m->row_bytes += sl_row_size(e->value);
 }
 
@@ -56,6 +61,11 @@ static int mem_iterate(sl_state *st, int (*fn)(void *, const void *, size_t, con
     return 0;
 }
 
+static void mem_prefetch(sl_state *st, const void *key, size_t klen)
+{
+    sl_hashmap_prefetch(&((mem_state *)st)->map, key, klen);
+}
+
 static uint64_t mem_count(sl_state *st)
 {
     return ((mem_state *)st)->map.count;
@@ -74,8 +84,8 @@ static void mem_close(sl_state *st)
     sl_free(m);
 }
 
-static const sl_state_vt mem_vt = {mem_get, mem_put, mem_del, mem_iterate,
-                                   mem_count, mem_bytes, mem_close};
+static const sl_state_vt mem_vt = {mem_get,      mem_put,   mem_del,  mem_iterate,
+                                   mem_prefetch, mem_count, mem_bytes, mem_close};
 
 sl_state *sl_state_memory_new(void)
 {
