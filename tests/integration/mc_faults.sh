@@ -11,7 +11,8 @@
 #
 # batch (the default): one job per fault, each on a fresh table and group — 5xx on a block PUT
 #   (M2), 429 with Retry-After (M1), a commit applied whose answer is lost (M8) or hidden by a 500,
-#   a reset inside a block PUT (M6), a block dropped by the server (M9), a session expired at
+#   a reset inside a block PUT (M6), a block dropped by the server (M9; also the only block of a
+#   session, so that the server's block list is empty), a session expired at
 #   commit (M10), block answers slower than client_timeout_ms (M15), malformed answers (M16).
 #   Each job is stopped with SIGTERM once the rows are in: exit 0, every row exactly once, the
 #   group's offsets at the end of every partition.
@@ -110,6 +111,10 @@ batch_faults() {
     run_batch block_dropped '{"action":"drop_block","route":"tunnel.upload_block","query":{"blockid":"0"}}'
     assert_eq 1 "$FIRED" "block_dropped: faults fired"
     assert_eq 1 "$(mc_stat 'd["blocks"]["dropped_by_fault"]')" "block_dropped: blocks lost"
+    # The same when the session has no other block: the server's block list is empty.
+    MC_BUFFER_KB=65536 run_batch only_block_dropped \
+        '{"action":"drop_block","route":"tunnel.upload_block","query":{"blockid":"0"}}'
+    assert_eq 1 "$(mc_stat 'd["blocks"]["dropped_by_fault"]')" "only_block_dropped: blocks lost"
     # M10: the second session has expired when it is committed: a new one, every block again.
     run_batch expired '{"action":"expire_session","route":"tunnel.upload_commit","skip":1}'
     assert_eq "$(($(mc_stat 'd["sessions"]["committed"]') + 1))" "$(mc_stat 'd["sessions"]["created"]')" \

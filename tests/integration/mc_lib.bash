@@ -142,7 +142,8 @@ for o in range(first, first + per):
 # mc_record_job FILE TOPIC TABLE GROUP [SINK_OPTIONS]: writes a job's SQL to FILE: TOPIC in record
 # mode (format TEXT: topic, partition, offset, key, value) into TABLE, unbounded, from GROUP's
 # offsets (earliest without one), a checkpoint every 300 ms; record_batch_size 2000,
-# buffer_size_kb 1024 (blocks of about 920 KB), two upload threads, one partition per day.
+# buffer_size_kb $MC_BUFFER_KB (1024: blocks of about 920 KB), two upload threads, one partition
+# per day.
 # SINK_OPTIONS ("'k' = 'v', ...") are added to the sink's.
 mc_record_job() {
     cat >"$1" <<EOF
@@ -181,7 +182,7 @@ CREATE TABLE snk (
   'format' = 'TEXT',
   'partition_window_type' = 'DAY',
   'record_batch_size' = '2000',
-  'buffer_size_kb' = '1024',
+  'buffer_size_kb' = '${MC_BUFFER_KB:-1024}',
   'sink_pool_size' = '2'${5:+,
   $5}
 );
