@@ -6,23 +6,35 @@
 ** user_name STRING, area_id STRING) the way the sink does: one stream per block of 500,000 rows,
 ** the block buffer reused after each "upload". Rows cycle through a pool of 4096 variants (order
 ** ids, amounts, users, areas differ) so that deflate sees realistic, not degenerate, input.
-** Reports the median of the runs for raw encoding, deflate level 1 encoding and decoding.
+** Reports the median of the runs (rows/s, MB/s of encoded bytes before and after deflate) for
+** raw encoding, deflate level 1 encoding and decoding.
 **
-** Build and run (from the repository root):
-**   gcc -std=c11 -D_GNU_SOURCE -O2 -I. -Iinclude base/[*].c connectors/maxcompute/[*].c \
-**       bench/mc_codec_bench.c -o /tmp/mc_codec_bench -lcrypto -lz -lm && /tmp/mc_codec_bench
-** (the [*] globs are spelled that way only because a comment cannot contain slash-star).
-** Optional arguments: total rows per run (default 3000000), runs (default 7).
+** Second mode, `upload`: the accept rate of a Tunnel service (the emulator, bench/mc_e2e.sh).
+** The same rows are encoded and deflated beforehand (untimed) into --sessions upload sessions
+** of --blocks blocks each; then each run times, session after session, what the sink does at a
+** flush: create the session, PUT its blocks (--threads at once, the sink's upload pool), commit.
+** So the client's own cost is only HTTP; the rest is the service's.
+**
+** Build and run (from the repository root, after a CMake build in build/):
+**   gcc -std=c11 -D_GNU_SOURCE -O2 -I. -Iinclude bench/mc_codec_bench.c build/libsluice.a \
+**       -o /tmp/mc_codec_bench $(pkg-config --libs rdkafka jansson libcurl libcrypto zlib) \
+**       -lpthread -lm
+**   /tmp/mc_codec_bench [ROWS [RUNS]]          defaults 3000000 rows, 5 runs
+**   /tmp/mc_codec_bench upload --endpoint URL --project P --table T --partition SPEC
+**       --access-id ID --access-key KEY [--rows N] [--sessions S] [--blocks B] [--threads P]
+**       [--runs R]                               defaults 200000 rows, 4 sessions, 1 block, 2, 5
 **
 ** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/value.h"
+#include "connectors/maxcompute/client.h"
 #include "connectors/maxcompute/mctype.h"
 #include "connectors/maxcompute/wire.h"
 
@@ -124,12 +136,18 @@ static result run_decode(const sl_mc_schema *s, const sl_buf *stream, long rows_
     return res;
 }
 
+/* Sorts secs[0..n) and returns their median. */
+static double median(double *secs, int n)
+{
+    qsort(secs, (size_t)n, sizeof secs[0], cmp_double);
+    return n % 2 ? secs[n / 2] : (secs[n / 2 - 1] + secs[n / 2]) / 2;
+}
+
 static void report(const char *what, result *runs, int nruns, long rows)
 {
     double secs[64];
     for (int i = 0; i < nruns; i++) secs[i] = runs[i].secs;
-    qsort(secs, (size_t)nruns, sizeof secs[0], cmp_double);
-    double med = nruns % 2 ? secs[nruns / 2] : (secs[nruns / 2 - 1] + secs[nruns / 2]) / 2;
+    double med = median(secs, nruns);
     double mb_raw = (double)runs[0].raw_bytes / 1e6;
     double mb_out = (double)runs[0].out_bytes / 1e6;
     printf("%-16s median %.3f s  %10.0f rows/s  %8.1f MB/s uncompressed", what, med,
@@ -139,10 +157,122 @@ static void report(const char *what, result *runs, int nruns, long rows)
     printf("  [min %.3f max %.3f]\n", secs[0], secs[nruns - 1]);
 }
 
+/* ---- upload: the service's accept rate ----------------------------------------------------- */
+
+static void die(const sl_err *err)
+{
+    sl_fatal("%s", err->msg);
+}
+
+static long num_arg(const char *name, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < 1) sl_fatal("%s wants a positive number, not '%s'", name, v);
+    return n;
+}
+
+static int upload_main(int argc, char **argv)
+{
+    sl_mc_client_conf conf;
+    sl_mc_client_conf_init(&conf);
+    const char *table = NULL, *partition = NULL;
+    long rows = 200000, nsess = 4, nblocks = 1, threads = 2, nruns = 5;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) sl_fatal("%s wants a value", a);
+        i++;
+        if (!strcmp(a, "--endpoint")) conf.endpoint = v;
+        else if (!strcmp(a, "--project")) conf.project = v;
+        else if (!strcmp(a, "--table")) table = v;
+        else if (!strcmp(a, "--partition")) partition = v;
+        else if (!strcmp(a, "--access-id")) conf.access_id = v;
+        else if (!strcmp(a, "--access-key")) conf.access_key = v;
+        else if (!strcmp(a, "--rows")) rows = num_arg(a, v);
+        else if (!strcmp(a, "--sessions")) nsess = num_arg(a, v);
+        else if (!strcmp(a, "--blocks")) nblocks = num_arg(a, v);
+        else if (!strcmp(a, "--threads")) threads = num_arg(a, v);
+        else if (!strcmp(a, "--runs")) nruns = num_arg(a, v);
+        else sl_fatal("unknown option %s", a);
+    }
+    if (!table || nruns > 64) sl_fatal("upload needs --table (and at most 64 runs)");
+    sl_err err = SL_ERR_INIT;
+    sl_arena ar;
+    sl_arena_init(&ar, 0);
+    sl_mc_client *c;
+    sl_mc_table t;
+    sl_mc_pool *pool;
+    if (sl_mc_client_open(&conf, &c, &err) || sl_mc_table_get(c, table, &ar, &t, &err) ||
+        (partition && sl_mc_partition_ensure(c, table, partition, &err)) ||
+        sl_mc_pool_open((int)threads, &pool, &err))
+        die(&err);
+    if (t.columns.ncol != NCOL) sl_fatal("table %s must have the %d order columns", table, NCOL);
+    sl_value *pool_rows = sl_arena_alloc(&ar, sizeof(sl_value) * NCOL * POOL);
+    make_pool(&ar, pool_rows);
+
+    /* Encode every block once: rows spread evenly over sessions x blocks. */
+    long nb = nsess * nblocks;
+    sl_buf *blocks = sl_calloc((size_t)nb, sizeof *blocks);
+    uint64_t bytes = 0;
+    sl_mc_writer_opts wo = {SL_MC_COMPRESS_DEFLATE, 1, 8388608};
+    for (long b = 0; b < nb; b++) {
+        sl_mc_writer w;
+        if (sl_mc_writer_init(&w, &t.columns, &wo, &blocks[b], &err)) die(&err);
+        for (long r = rows * b / nb; r < rows * (b + 1) / nb; r++)
+            if (sl_mc_write_record(&w, pool_rows + (size_t)(r % POOL) * NCOL, NCOL, &err))
+                die(&err);
+        if (sl_mc_writer_finish(&w, &err)) die(&err);
+        sl_mc_writer_free(&w);
+        bytes += blocks[b].n;
+    }
+
+    double secs[64];
+    uint32_t *ids = sl_calloc((size_t)nblocks, sizeof *ids);
+    for (long b = 0; b < nblocks; b++) ids[b] = (uint32_t)b;
+    sl_buf *copy = sl_calloc((size_t)nb, sizeof *copy);
+    for (long run = 0; run < nruns; run++) {
+        for (long b = 0; b < nb; b++) { /* the pool takes the bodies: fresh copies, untimed */
+            sl_buf_reset(&copy[b]);
+            sl_buf_append(&copy[b], blocks[b].p, blocks[b].n);
+        }
+        int64_t t0 = sl_now_ns();
+        for (long k = 0; k < nsess; k++) {
+            sl_mc_upload *up;
+            if (sl_mc_upload_open(c, table, partition, NULL, &up, &err)) die(&err);
+            for (long b = 0; b < nblocks; b++)
+                if (sl_mc_pool_submit(pool, up, (uint32_t)b, &copy[k * nblocks + b], 1, &err))
+                    die(&err);
+            if (sl_mc_pool_wait(pool, &err) || sl_mc_upload_commit(up, ids, (int)nblocks, &err))
+                die(&err);
+            sl_mc_upload_close(up);
+        }
+        secs[run] = (double)(sl_now_ns() - t0) / 1e9;
+    }
+    double med = median(secs, (int)nruns);
+    printf("mc_upload_bench: %ld rows per run in %ld sessions x %ld blocks, %d threads, %.1f MB "
+           "deflated, %ld runs\n",
+           rows, nsess, nblocks, (int)threads, (double)bytes / 1e6, nruns);
+    printf("accept           median %.3f s  %10.0f rows/s  %8.1f MB/s deflated  [min %.3f max "
+           "%.3f]\n",
+           med, (double)rows / med, (double)bytes / 1e6 / med, secs[0], secs[nruns - 1]);
+    for (long b = 0; b < nb; b++) {
+        sl_buf_free(&blocks[b]);
+        sl_buf_free(&copy[b]);
+    }
+    sl_free(blocks);
+    sl_free(copy);
+    sl_free(ids);
+    sl_mc_pool_close(pool);
+    sl_mc_client_close(c);
+    sl_arena_free(&ar);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "upload") == 0) return upload_main(argc, argv);
     long rows = argc > 1 ? atol(argv[1]) : 3000000;
-    int nruns = argc > 2 ? atoi(argv[2]) : 7;
+    int nruns = argc > 2 ? atoi(argv[2]) : 5;
     if (rows < 1 || nruns < 1 || nruns > 64) sl_fatal("usage: mc_codec_bench [rows] [runs]");
     sl_arena ar;
     sl_arena_init(&ar, 0);

@@ -155,7 +155,7 @@ static int part_get(mc_sink *s, const char *spec, mc_part **out, sl_err *err)
     }
     if (rc) {
         part_free(p);
-        sl_err_prefix(err, "MaxCompute table %s%s%s", s->name, part ? ", partition " : "",
+        sl_err_prefix(err, "MaxCompute table %s%s%s: ", s->name, part ? ", partition " : "",
                       part ? part : "");
         return err->code;
     }
@@ -214,7 +214,7 @@ static int flush_all(mc_sink *s, sl_err *err)
                    (unsigned long long)p->rows, *p->spec ? " to " : "", p->spec);
     }
     if (rc) {
-        sl_err_prefix(err, "MaxCompute table %s", s->name);
+        sl_err_prefix(err, "MaxCompute table %s: ", s->name);
         return err->code;
     }
     for (int i = 0; i < s->nparts; i++) part_free(&s->parts[i]);
@@ -261,10 +261,10 @@ static int record_of(mc_sink *s, const sl_row *r, sl_mc_kafka_record *rec)
 static int bad_row(mc_sink *s, const sl_origin *o, const sl_mc_kafka_record *rec, sl_err *err)
 {
     if (o && o->topic)
-        sl_err_prefix(err, "record at topic '%s', partition %d, offset %lld", o->topic,
+        sl_err_prefix(err, "record at topic '%s', partition %d, offset %lld: ", o->topic,
                       (int)o->partition, (long long)o->offset);
     else if (rec && rec->topic)
-        sl_err_prefix(err, "record at topic '%.*s', partition %d, offset %lld",
+        sl_err_prefix(err, "record at topic '%.*s', partition %d, offset %lld: ",
                       (int)rec->topic_len, rec->topic, (int)rec->partition,
                       (long long)rec->offset);
     sl_origin from_rec;
@@ -276,7 +276,7 @@ static int bad_row(mc_sink *s, const sl_origin *o, const sl_mc_kafka_record *rec
                                .vlen = rec->value_len};
         o = &from_rec;
     }
-    sl_err_prefix(err, "MaxCompute table %s", s->name);
+    sl_err_prefix(err, "MaxCompute table %s: ", s->name);
     return sl_kafka_dlq_handle(s->dlq, o, NULL, "conversion", err);
 }
 
@@ -541,7 +541,7 @@ static int mc_open(const sl_sink_ctx *ctx, sl_sink **out, sl_err *err)
     if (!rc && !s->upsert && !s->streaming) rc = sl_mc_pool_open(pool > 0 ? pool : 1, &s->pool, err);
     if (rc) {
         mc_close(&s->base);
-        sl_err_prefix(err, "sink '%s'", ctx->table->name);
+        sl_err_prefix(err, "sink '%s': ", ctx->table->name);
         return err->code;
     }
     s->row = sl_arena_alloc(&s->ar, (size_t)(s->table.columns.ncol ? s->table.columns.ncol : 1) *

@@ -468,9 +468,10 @@ int sl_mc_upload_block(sl_mc_upload *up, uint32_t block_id, const void *body, si
     return upload_block(up, block_id, body, n, deflated, 0, err);
 }
 
+/* a may be NULL when n is 0 (a status listing no block): bsearch must not see it. */
 static int find_u32(const uint32_t *a, int n, uint32_t v)
 {
-    return bsearch(&v, a, (size_t)n, sizeof *a, cmp_u32) != NULL;
+    return n > 0 && bsearch(&v, a, (size_t)n, sizeof *a, cmp_u32) != NULL;
 }
 
 /* Re-send kept blocks to the current session: all of them, or only those in ids[0..n). */
