@@ -45,8 +45,9 @@ static const sl_opt_def mc_opts[] = {
     {"region_id", SL_OPT_STRING, 0, "", NULL, 1, 0, "STS: region id (cn-shanghai)."},
     {"role_name", SL_OPT_STRING, 0, "", NULL, 1, 0, "STS: name of the RAM role to assume."},
     {"client_timeout_ms", SL_OPT_LONG, 0, "39600000", NULL, 0, INT64_MAX,
-     "Accepted for compatibility; the Java connector 2.1.0 does not use it either (it was "
-     "the STS client rebuild interval)."},
+     "The longest any HTTP exchange with MaxCompute or STS may take; STS credentials and "
+     "pooled connections older than this are renewed (the legacy connector's STS client "
+     "rebuild interval; 2.1.0 ignores it)."},
     {"format", SL_OPT_ENUM, 0, NULL, "TEXT|BINARY|CSV|JSON|FLATTEN", 1, 0,
      "Record mode: the table's columns are the Kafka record (`topic`, `partition`, `offset`, "
      "`key`, `value`, optional `timestamp`) and key/value are converted as the Java "

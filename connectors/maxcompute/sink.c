@@ -539,6 +539,11 @@ static int mc_open(const sl_sink_ctx *ctx, sl_sink **out, sl_err *err)
         rc = build_row_conv(s, ctx, err);
     }
     if (!rc && !s->upsert && !s->streaming) rc = sl_mc_pool_open(pool > 0 ? pool : 1, &s->pool, err);
+    if (rc == SL_DATA) {
+        /* At open, a table that cannot be written (a missing column, an incompatible type, a
+        ** format the table does not fit) is a configuration error, not a bad record. */
+        rc = err->code = SL_CONFIG;
+    }
     if (rc) {
         mc_close(&s->base);
         sl_err_prefix(err, "sink '%s': ", ctx->table->name);

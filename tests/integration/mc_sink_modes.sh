@@ -107,13 +107,13 @@ assert_contains "$(cat "$SL_TMPDIR/append.err")" \
 # ... with one, the sink refuses the remote table at open, before anything is read.
 pk_job "$SL_TMPDIR/append_pk.sql" append_orders id
 run_bounded append_pk "$SL_TMPDIR/append_pk.sql"
-assert_eq 1 "$JOB_RC" "append_pk: exit status"
+assert_eq 78 "$JOB_RC" "append_pk: exit status (a configuration error)"
 assert_contains "$(cat "$SL_TMPDIR/append_pk.err")" \
     "sink 'dst': table 'dst' declares a PRIMARY KEY, but MaxCompute table test_project.append_orders is not a transactional table with a primary key; an append-only table takes inserts only"
 # A primary key that is not the remote table's.
 pk_job "$SL_TMPDIR/pk_two.sql" pk_two id
 run_bounded pk_two "$SL_TMPDIR/pk_two.sql"
-assert_eq 1 "$JOB_RC" "pk_two: exit status"
+assert_eq 78 "$JOB_RC" "pk_two: exit status (a configuration error)"
 assert_contains "$(cat "$SL_TMPDIR/pk_two.err")" \
     "table 'dst' has PRIMARY KEY (id) in sluice but MaxCompute table test_project.pk_two has primary key (id, name)"
 assert_eq 0 "$(mc_dump_json append_orders | "$SL_PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)["rows"]))')" \
@@ -192,17 +192,17 @@ sl_log "ok: column mode: 8 types by name"
 # Start-up errors name both sides; nothing is written.
 typed_job "$SL_TMPDIR/missing.sql" "$COLS, nope STRING"
 run_bounded missing "$SL_TMPDIR/missing.sql"
-assert_eq 1 "$JOB_RC" "missing column: exit status"
+assert_eq 78 "$JOB_RC" "missing column: exit status (a configuration error)"
 assert_contains "$(cat "$SL_TMPDIR/missing.err")" \
     "column 'nope' of the sluice table does not exist in MaxCompute table test_project.typed"
 typed_job "$SL_TMPDIR/narrow.sql" "${COLS/DECIMAL(10, 2)/DECIMAL(12, 2)}"
 run_bounded narrow "$SL_TMPDIR/narrow.sql"
-assert_eq 1 "$JOB_RC" "incompatible type: exit status"
+assert_eq 78 "$JOB_RC" "incompatible type: exit status (a configuration error)"
 assert_contains "$(cat "$SL_TMPDIR/narrow.err")" \
     "column 'amount' is DECIMAL(12, 2) in sluice but DECIMAL(10,2) in MaxCompute table test_project.typed"
 typed_job "$SL_TMPDIR/boolstr.sql" "${COLS/flag BOOLEAN/flag INT}"
 run_bounded boolstr "$SL_TMPDIR/boolstr.sql"
-assert_eq 1 "$JOB_RC" "incompatible type: exit status"
+assert_eq 78 "$JOB_RC" "incompatible type: exit status (a configuration error)"
 assert_contains "$(cat "$SL_TMPDIR/boolstr.err")" "column 'flag' is INT in sluice but BOOLEAN in MaxCompute table test_project.typed"
 assert_eq 3 "$(mc_dump_json typed | "$SL_PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)["rows"]))')" \
     "rows in typed after the failed starts"
