@@ -87,26 +87,11 @@ static const sl_opt_def confluent_opts[] = {
      "Password of the private key in ssl.keystore.location."},
 };
 
-static const char *opt_get(const sl_format_ctx *ctx, const char *name)
-{
-    char key[256];
-    if (!ctx->opts) return NULL;
-    snprintf(key, sizeof key, "%s%s", ctx->prefix ? ctx->prefix : "", name);
-    return sl_optset_get(ctx->opts, key);
-}
-
-static int opt_flag(const sl_format_ctx *ctx, const char *name, int dflt)
-{
-    const char *v = opt_get(ctx, name);
-    int b = v ? sl_opt_parse_bool(v) : -1;
-    return b < 0 ? dflt : b;
-}
-
 static int check_opts(const sl_format_ctx *ctx, const sl_opt_def *defs, int n, sl_err *err)
 {
     char key[256];
     for (int i = 0; i < n; i++) {
-        const char *v = opt_get(ctx, defs[i].name);
+        const char *v = sl_fmt_opt_get(ctx, defs[i].name);
         snprintf(key, sizeof key, "%s%s", ctx->prefix ? ctx->prefix : "", defs[i].name);
         if (v && sl_opt_check_value(&defs[i], key, v, err)) return err->code;
     }
@@ -1219,7 +1204,7 @@ static void copy_fields(sl_arena *ar, const sl_format_ctx *ctx, const char *cons
 static int table_schema(sl_arena *ar, const sl_format_ctx *ctx, const char *fmt, int legacy,
                         const sl_avro_schema **out, sl_err *err)
 {
-    const char *text = opt_get(ctx, "schema");
+    const char *text = sl_fmt_opt_get(ctx, "schema");
     sl_avro_schema *s;
     if (!text) {
         int rc = sl_avro_schema_derive(ar, ctx->nfields, ctx->names, ctx->types, legacy, &s, err);
@@ -1255,7 +1240,7 @@ static int avro_validate(const sl_format_ctx *ctx, sl_err *err)
     sl_arena_init(&ar, 4096);
     sl_avro_schema *s;
     int rc = sl_avro_schema_derive(&ar, ctx->nfields, ctx->names, ctx->types,
-                                   opt_flag(ctx, "timestamp_mapping.legacy", 1), &s, err);
+                                   sl_fmt_opt_flag(ctx, "timestamp_mapping.legacy", 1), &s, err);
     sl_arena_free(&ar);
     return rc;
 }
@@ -1316,7 +1301,7 @@ static int avro_decoder_new(const sl_format_ctx *ctx, sl_decoder **out, sl_err *
     int rc = avro_validate(ctx, err);
     if (rc) return rc;
     sl_decoder *d = decoder_alloc(ctx);
-    int legacy = opt_flag(ctx, "timestamp_mapping.legacy", 1);
+    int legacy = sl_fmt_opt_flag(ctx, "timestamp_mapping.legacy", 1);
     sl_avro_schema *s;
     rc = sl_avro_schema_derive(&d->own, d->nfields, d->names, d->types, legacy, &s, err);
     if (!rc) {
@@ -1462,19 +1447,11 @@ struct sl_encoder {
     uint32_t id;
 };
 
-static const char *vtag_name(int tag)
-{
-    static const char *const names[] = {"NULL",   "BOOLEAN", "INT",  "DOUBLE", "DECIMAL",
-                                        "STRING", "BYTES",   "DATE", "TIME",   "TIMESTAMP",
-                                        "ARRAY",  "MAP",     "ROW"};
-    return tag >= 0 && tag < (int)SL_ARRAY_LEN(names) ? names[tag] : "?";
-}
-
 static int enc_mismatch(const wplan *p, const sl_value *v, sl_err *err)
 {
     char tname[256];
     type_text(tname, sizeof tname, p->type);
-    return sl_err_set(err, SL_DATA, "Could not serialize a %s value as %s.", vtag_name(v->tag),
+    return sl_err_set(err, SL_DATA, "Could not serialize a %s value as %s.", sl_fmt_vtag_name(v->tag),
                       tname);
 }
 
@@ -1758,7 +1735,7 @@ static int avro_encoder_new(const sl_format_ctx *ctx, sl_encoder **out, sl_err *
     sl_encoder *e = encoder_alloc(ctx);
     sl_avro_schema *s;
     rc = sl_avro_schema_derive(&e->own, e->nfields, e->names, e->types,
-                               opt_flag(ctx, "timestamp_mapping.legacy", 1), &s, err);
+                               sl_fmt_opt_flag(ctx, "timestamp_mapping.legacy", 1), &s, err);
     if (!rc) rc = encoder_setup(e, s, err);
     if (rc) {
         avro_encoder_free(e);
@@ -1779,17 +1756,17 @@ static int confluent_validate(const sl_format_ctx *ctx, sl_err *err)
 {
     if (check_opts(ctx, confluent_opts, (int)SL_ARRAY_LEN(confluent_opts), err)) return err->code;
     const char *pre = ctx->prefix ? ctx->prefix : "";
-    const char *url = opt_get(ctx, "url");
+    const char *url = sl_fmt_opt_get(ctx, "url");
     if (!url)
         return sl_err_set(err, SL_CONFIG,
                           "One or more required options are missing for format "
                           "'avro-confluent': '%surl'.",
                           pre);
     if (!*url) return sl_err_set(err, SL_CONFIG, "Option '%surl' must not be empty.", pre);
-    const char *bsrc = opt_get(ctx, "basic-auth.credentials-source");
-    const char *binfo = opt_get(ctx, "basic-auth.user-info");
-    const char *tsrc = opt_get(ctx, "bearer-auth.credentials-source");
-    const char *tok = opt_get(ctx, "bearer-auth.token");
+    const char *bsrc = sl_fmt_opt_get(ctx, "basic-auth.credentials-source");
+    const char *binfo = sl_fmt_opt_get(ctx, "basic-auth.user-info");
+    const char *tsrc = sl_fmt_opt_get(ctx, "bearer-auth.credentials-source");
+    const char *tok = sl_fmt_opt_get(ctx, "bearer-auth.token");
     if (bsrc && sl_strcaseeq(bsrc, "USER_INFO") && !binfo)
         return sl_err_set(err, SL_CONFIG,
                           "Option '%sbasic-auth.user-info' is required when "
@@ -1809,7 +1786,7 @@ static int confluent_validate(const sl_format_ctx *ctx, sl_err *err)
         return sl_err_set(err, SL_CONFIG,
                           "Options '%sbasic-auth.*' and '%sbearer-auth.*' cannot be used together.",
                           pre, pre);
-    if (opt_get(ctx, "ssl.keystore.password") && !opt_get(ctx, "ssl.keystore.location"))
+    if (sl_fmt_opt_get(ctx, "ssl.keystore.password") && !sl_fmt_opt_get(ctx, "ssl.keystore.location"))
         return sl_err_set(err, SL_CONFIG,
                           "Option '%sssl.keystore.password' needs '%sssl.keystore.location'.", pre,
                           pre);
@@ -1824,7 +1801,7 @@ static int confluent_validate(const sl_format_ctx *ctx, sl_err *err)
 /* A PEM file that curl can read; a Java KeyStore gets a message saying what to do instead. */
 static int check_pem_file(const sl_format_ctx *ctx, const char *name, sl_err *err)
 {
-    const char *path = opt_get(ctx, name);
+    const char *path = sl_fmt_opt_get(ctx, name);
     if (!path) return SL_OK;
     const char *pre = ctx->prefix ? ctx->prefix : "";
     FILE *f = fopen(path, "rb");
@@ -1844,14 +1821,14 @@ static int check_pem_file(const sl_format_ctx *ctx, const char *name, sl_err *er
 static sl_avro_registry *make_registry(const sl_format_ctx *ctx)
 {
     sl_avro_registry_conf conf = {0};
-    conf.url = opt_get(ctx, "url");
-    const char *bsrc = opt_get(ctx, "basic-auth.credentials-source");
+    conf.url = sl_fmt_opt_get(ctx, "url");
+    const char *bsrc = sl_fmt_opt_get(ctx, "basic-auth.credentials-source");
     if (!bsrc || sl_strcaseeq(bsrc, "USER_INFO"))
-        conf.user_info = opt_get(ctx, "basic-auth.user-info");
-    conf.bearer_token = opt_get(ctx, "bearer-auth.token");
-    conf.ca_file = opt_get(ctx, "ssl.truststore.location");
-    conf.cert_file = opt_get(ctx, "ssl.keystore.location");
-    conf.key_password = opt_get(ctx, "ssl.keystore.password");
+        conf.user_info = sl_fmt_opt_get(ctx, "basic-auth.user-info");
+    conf.bearer_token = sl_fmt_opt_get(ctx, "bearer-auth.token");
+    conf.ca_file = sl_fmt_opt_get(ctx, "ssl.truststore.location");
+    conf.cert_file = sl_fmt_opt_get(ctx, "ssl.keystore.location");
+    conf.key_password = sl_fmt_opt_get(ctx, "ssl.keystore.password");
     return sl_avro_registry_new(&conf);
 }
 
@@ -2010,7 +1987,7 @@ static int confluent_encoder_new(const sl_format_ctx *ctx, sl_encoder **out, sl_
 {
     int rc = confluent_common(ctx, err);
     if (rc) return rc;
-    const char *subject = opt_get(ctx, "subject");
+    const char *subject = sl_fmt_opt_get(ctx, "subject");
     char *dflt = NULL;
     if (!subject && ctx->topic) {
         sl_buf b = SL_BUF_INIT;
@@ -2024,14 +2001,14 @@ static int confluent_encoder_new(const sl_format_ctx *ctx, sl_encoder **out, sl_
     sl_encoder *e = encoder_alloc(ctx);
     e->confluent = 1;
     e->subject = dflt ? dflt : sl_strdup(subject);
-    e->auto_register = opt_flag(ctx, "auto.register.schemas", 1);
+    e->auto_register = sl_fmt_opt_flag(ctx, "auto.register.schemas", 1);
     const sl_avro_schema *s;
     rc = table_schema(&e->own, ctx, "avro-confluent", 1, &s, err);
     if (!rc) rc = encoder_setup(e, s, err);
-    if (!rc && opt_get(ctx, "schema")) {
+    if (!rc && sl_fmt_opt_get(ctx, "schema")) {
         /* Register the schema text as the user wrote it (docs and properties included). */
         sl_free(e->schema_json);
-        e->schema_json = sl_strdup(opt_get(ctx, "schema"));
+        e->schema_json = sl_strdup(sl_fmt_opt_get(ctx, "schema"));
     }
     if (rc) {
         avro_encoder_free(e);

@@ -61,25 +61,10 @@ static const sl_opt_def csv_opts[] = {
      "Write DECIMAL values in scientific notation when Java's BigDecimal.toString does."},
 };
 
-static const char *opt_get(const sl_format_ctx *ctx, const char *name)
-{
-    char key[256];
-    if (!ctx->opts) return NULL;
-    snprintf(key, sizeof key, "%s%s", ctx->prefix ? ctx->prefix : "", name);
-    return sl_optset_get(ctx->opts, key);
-}
-
-static int opt_flag(const sl_format_ctx *ctx, const char *name, int dflt)
-{
-    const char *v = opt_get(ctx, name);
-    int b = v ? sl_opt_parse_bool(v) : -1;
-    return b < 0 ? dflt : b;
-}
-
 /* A one-character option, or dflt when absent; -2 when the value is not one ASCII character. */
 static int opt_char(const sl_format_ctx *ctx, const char *name, int unescape, int dflt)
 {
-    const char *v = opt_get(ctx, name);
+    const char *v = sl_fmt_opt_get(ctx, name);
     if (!v) return dflt;
     int c = unescape ? sl_opt_unescape_char(v) : (v[0] && !v[1] ? (unsigned char)v[0] : -1);
     return c < 0 || c >= 0x80 ? -2 : c;
@@ -136,11 +121,11 @@ static int csv_validate(const sl_format_ctx *ctx, sl_err *err)
     char key[256];
     const char *pre = ctx->prefix ? ctx->prefix : "";
     for (size_t i = 0; i < SL_ARRAY_LEN(csv_opts); i++) {
-        const char *v = opt_get(ctx, csv_opts[i].name);
+        const char *v = sl_fmt_opt_get(ctx, csv_opts[i].name);
         snprintf(key, sizeof key, "%s%s", pre, csv_opts[i].name);
         if (v && sl_opt_check_value(&csv_opts[i], key, v, err)) return err->code;
     }
-    if (opt_flag(ctx, "disable-quote-character", 0) && opt_get(ctx, "quote-character"))
+    if (sl_fmt_opt_flag(ctx, "disable-quote-character", 0) && sl_fmt_opt_get(ctx, "quote-character"))
         return sl_err_set(err, SL_CONFIG,
                           "Format cannot define a quote character and disabled quote character "
                           "at the same time.");
@@ -155,7 +140,7 @@ static int csv_validate(const sl_format_ctx *ctx, sl_err *err)
         if (opt_char(ctx, chars[i].name, chars[i].unescape, 0) == -2)
             return sl_err_set(err, SL_CONFIG,
                               "Option '%s%s' must be a string with single character, but was: %s",
-                              pre, chars[i].name, opt_get(ctx, chars[i].name));
+                              pre, chars[i].name, sl_fmt_opt_get(ctx, chars[i].name));
     }
     for (int i = 0; i < ctx->nfields; i++)
         if (check_type(ctx->names[i], &ctx->types[i], err)) return err->code;
@@ -175,13 +160,13 @@ static void read_conf(const sl_format_ctx *ctx, csvconf *cf)
 {
     cf->delim = opt_char(ctx, "field-delimiter", 1, ',');
     cf->quote =
-        opt_flag(ctx, "disable-quote-character", 0) ? -1 : opt_char(ctx, "quote-character", 0, '"');
+        sl_fmt_opt_flag(ctx, "disable-quote-character", 0) ? -1 : opt_char(ctx, "quote-character", 0, '"');
     cf->esc = opt_char(ctx, "escape-character", 0, -1);
     cf->adelim = opt_char(ctx, "array-element-delimiter", 0, ';');
-    cf->allow_comments = opt_flag(ctx, "allow-comments", 0) != 0;
-    cf->ignore_errors = opt_flag(ctx, "ignore-parse-errors", 0) != 0;
-    cf->sci = opt_flag(ctx, "write-bigdecimal-in-scientific-notation", 1) != 0;
-    const char *nl = opt_get(ctx, "null-literal");
+    cf->allow_comments = sl_fmt_opt_flag(ctx, "allow-comments", 0) != 0;
+    cf->ignore_errors = sl_fmt_opt_flag(ctx, "ignore-parse-errors", 0) != 0;
+    cf->sci = sl_fmt_opt_flag(ctx, "write-bigdecimal-in-scientific-notation", 1) != 0;
+    const char *nl = sl_fmt_opt_get(ctx, "null-literal");
     cf->has_null = nl != NULL;
     cf->null_lit = nl ? nl : "";
     cf->null_len = nl ? strlen(nl) : 0;
@@ -538,19 +523,11 @@ struct sl_encoder {
     sl_buf val; /* the text of one value before quoting */
 };
 
-static const char *vtag_name(int tag)
-{
-    static const char *const names[] = {"NULL",   "BOOLEAN", "INT",  "DOUBLE", "DECIMAL",
-                                        "STRING", "BYTES",   "DATE", "TIME",   "TIMESTAMP",
-                                        "ARRAY",  "MAP",     "ROW"};
-    return tag >= 0 && tag < (int)SL_ARRAY_LEN(names) ? names[tag] : "?";
-}
-
 static int mismatch(const sl_type *t, const sl_value *v, sl_err *err)
 {
     char tname[256];
     sl_fmt_type_name(tname, sizeof tname, t);
-    return sl_err_set(err, SL_DATA, "Could not serialize a %s value as %s.", vtag_name(v->tag),
+    return sl_err_set(err, SL_DATA, "Could not serialize a %s value as %s.", sl_fmt_vtag_name(v->tag),
                       tname);
 }
 

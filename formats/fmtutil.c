@@ -803,3 +803,26 @@ int sl_fmt_text_value(const sl_type *t, const char *s, size_t n, const sl_fmt_te
     default: return -1;
     }
 }
+
+const char *sl_fmt_opt_get(const sl_format_ctx *ctx, const char *name)
+{
+    char key[256];
+    if (!ctx->opts) return NULL;
+    snprintf(key, sizeof key, "%s%s", ctx->prefix ? ctx->prefix : "", name);
+    return sl_optset_get(ctx->opts, key);
+}
+
+int sl_fmt_opt_flag(const sl_format_ctx *ctx, const char *name, int dflt)
+{
+    const char *v = sl_fmt_opt_get(ctx, name);
+    int b = v ? sl_opt_parse_bool(v) : -1;
+    return b < 0 ? dflt : b;
+}
+
+const char *sl_fmt_vtag_name(int tag)
+{
+    static const char *const names[] = {"NULL",   "BOOLEAN", "INT",  "DOUBLE", "DECIMAL",
+                                        "STRING", "BYTES",   "DATE", "TIME",   "TIMESTAMP",
+                                        "ARRAY",  "MAP",     "ROW"};
+    return tag >= 0 && tag < (int)SL_ARRAY_LEN(names) ? names[tag] : "?";
+}

@@ -13,6 +13,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/registry.h"
 #include "base/value.h"
 
 /* Java's String.trim(): drop bytes <= ' ' at both ends of [*p, *p + *n). */
@@ -92,6 +93,13 @@ void sl_fmt_snippet(sl_buf *b, const char *s, size_t n, size_t max);
 
 /* "INT", "DECIMAL(10, 2)", "ARRAY<STRING>" ... into out (truncated to cap). */
 void sl_fmt_type_name(char *out, size_t cap, const sl_type *t);
+
+/* The value of format option `name` under the slot's prefix ("value.json." ...), or NULL. */
+const char *sl_fmt_opt_get(const sl_format_ctx *ctx, const char *name);
+/* A boolean format option, dflt when absent. */
+int sl_fmt_opt_flag(const sl_format_ctx *ctx, const char *name, int dflt);
+/* "NULL", "BOOLEAN", "STRING" ... for a value tag (sl_vtag), in serialization errors. */
+const char *sl_fmt_vtag_name(int tag);
 
 /*
 ** Append a JSON string literal with Jackson's escaping ("\"", "\\", \b \t \n \f \r, \u00XX).

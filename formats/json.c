@@ -191,21 +191,6 @@ static const sl_opt_def json_opts[] = {
 
 enum { NULLKEY_FAIL, NULLKEY_DROP, NULLKEY_LITERAL };
 
-static const char *opt_get(const sl_format_ctx *ctx, const char *name)
-{
-    char key[256];
-    if (!ctx->opts) return NULL;
-    snprintf(key, sizeof key, "%s%s", ctx->prefix ? ctx->prefix : "", name);
-    return sl_optset_get(ctx->opts, key);
-}
-
-static int opt_flag(const sl_format_ctx *ctx, const char *name, int dflt)
-{
-    const char *v = opt_get(ctx, name);
-    int b = v ? sl_opt_parse_bool(v) : -1;
-    return b < 0 ? dflt : b;
-}
-
 static int check_map_keys(const sl_type *t, sl_err *err)
 {
     if (t->id == SL_TYPE_MAP && !sl_type_is_string(t->elem)) {
@@ -227,14 +212,14 @@ static int json_validate(const sl_format_ctx *ctx, sl_err *err)
 {
     char key[256];
     for (size_t i = 0; i < SL_ARRAY_LEN(json_opts); i++) {
-        const char *v = opt_get(ctx, json_opts[i].name);
+        const char *v = sl_fmt_opt_get(ctx, json_opts[i].name);
         snprintf(key, sizeof key, "%s%s", ctx->prefix ? ctx->prefix : "", json_opts[i].name);
         if (v && sl_opt_check_value(&json_opts[i], key, v, err)) return err->code;
     }
-    if (opt_flag(ctx, "fail-on-missing-field", 0) && opt_flag(ctx, "ignore-parse-errors", 0))
+    if (sl_fmt_opt_flag(ctx, "fail-on-missing-field", 0) && sl_fmt_opt_flag(ctx, "ignore-parse-errors", 0))
         return sl_err_set(err, SL_CONFIG,
                           "fail-on-missing-field and ignore-parse-errors shouldn't both be true.");
-    const char *ts = opt_get(ctx, "timestamp-format.standard");
+    const char *ts = sl_fmt_opt_get(ctx, "timestamp-format.standard");
     if (ts && strcmp(ts, "SQL") != 0 && strcmp(ts, "ISO-8601") != 0)
         return sl_err_set(err, SL_CONFIG,
                           "Unsupported value '%s' for timestamp-format.standard. Supported values "
@@ -1161,11 +1146,11 @@ static int json_decoder_new(const sl_format_ctx *ctx, sl_decoder **out, sl_err *
     dec->root = build_root(&dec->own, ctx);
     dec->vcap = 64;
     dec->vs = sl_malloc(dec->vcap * sizeof(sl_value));
-    dec->ignore_errors = opt_flag(ctx, "ignore-parse-errors", 0) != 0;
-    dec->fail_missing = opt_flag(ctx, "fail-on-missing-field", 0) != 0;
-    const char *ts = opt_get(ctx, "timestamp-format.standard");
+    dec->ignore_errors = sl_fmt_opt_flag(ctx, "ignore-parse-errors", 0) != 0;
+    dec->fail_missing = sl_fmt_opt_flag(ctx, "fail-on-missing-field", 0) != 0;
+    const char *ts = sl_fmt_opt_get(ctx, "timestamp-format.standard");
     dec->ts_iso = ts && strcmp(ts, "ISO-8601") == 0;
-    dec->legacy = !opt_flag(ctx, "decode.json-parser.enabled", 1);
+    dec->legacy = !sl_fmt_opt_flag(ctx, "decode.json-parser.enabled", 1);
     for (int i = 0; i < ctx->nfields; i++)
         if (type_has_decimal(&ctx->types[i])) dec->has_decimal = 1;
     *out = dec;
@@ -1265,19 +1250,11 @@ struct sl_encoder {
     const char *nullkey_literal;
 };
 
-static const char *vtag_name(int tag)
-{
-    static const char *const names[] = {"NULL",   "BOOLEAN", "INT",  "DOUBLE", "DECIMAL",
-                                        "STRING", "BYTES",   "DATE", "TIME",   "TIMESTAMP",
-                                        "ARRAY",  "MAP",     "ROW"};
-    return tag >= 0 && tag < (int)SL_ARRAY_LEN(names) ? names[tag] : "?";
-}
-
 static int enc_mismatch(const jnode *nd, const sl_value *v, sl_err *err)
 {
     char tname[256];
     sl_fmt_type_name(tname, sizeof tname, nd->type);
-    return sl_err_set(err, SL_DATA, "Could not serialize a %s value as %s.", vtag_name(v->tag),
+    return sl_err_set(err, SL_DATA, "Could not serialize a %s value as %s.", sl_fmt_vtag_name(v->tag),
                       tname);
 }
 
@@ -1448,15 +1425,15 @@ static int json_encoder_new(const sl_format_ctx *ctx, sl_encoder **out, sl_err *
     sl_encoder *enc = sl_calloc(1, sizeof *enc);
     sl_arena_init(&enc->own, 4096);
     enc->root = build_root(&enc->own, ctx);
-    const char *ts = opt_get(ctx, "timestamp-format.standard");
+    const char *ts = sl_fmt_opt_get(ctx, "timestamp-format.standard");
     enc->ts_iso = ts && strcmp(ts, "ISO-8601") == 0;
-    enc->plain_decimal = opt_flag(ctx, "encode.decimal-as-plain-number", 0) != 0;
-    enc->ignore_null = opt_flag(ctx, "encode.ignore-null-fields", 0) != 0;
-    const char *mode = opt_get(ctx, "map-null-key.mode");
+    enc->plain_decimal = sl_fmt_opt_flag(ctx, "encode.decimal-as-plain-number", 0) != 0;
+    enc->ignore_null = sl_fmt_opt_flag(ctx, "encode.ignore-null-fields", 0) != 0;
+    const char *mode = sl_fmt_opt_get(ctx, "map-null-key.mode");
     enc->nullkey = NULLKEY_FAIL;
     if (mode && sl_strcaseeq(mode, "DROP")) enc->nullkey = NULLKEY_DROP;
     if (mode && sl_strcaseeq(mode, "LITERAL")) enc->nullkey = NULLKEY_LITERAL;
-    const char *lit = opt_get(ctx, "map-null-key.literal");
+    const char *lit = sl_fmt_opt_get(ctx, "map-null-key.literal");
     enc->nullkey_literal = sl_arena_strdup(&enc->own, lit ? lit : "null");
     *out = enc;
     return SL_OK;

@@ -30,14 +30,6 @@ static const sl_opt_def raw_opts[] = {
      "Byte order of numeric values: big-endian or little-endian."},
 };
 
-static const char *opt_get(const sl_format_ctx *ctx, const char *name)
-{
-    char key[256];
-    if (!ctx->opts) return NULL;
-    snprintf(key, sizeof key, "%s%s", ctx->prefix ? ctx->prefix : "", name);
-    return sl_optset_get(ctx->opts, key);
-}
-
 /* The charset named (Java's canonical names and common aliases, any case), or -1. */
 static int charset_id(const char *name)
 {
@@ -55,10 +47,10 @@ static int charset_id(const char *name)
 static int raw_validate(const sl_format_ctx *ctx, sl_err *err)
 {
     const char *pre = ctx->prefix ? ctx->prefix : "";
-    const char *cs = opt_get(ctx, "charset");
+    const char *cs = sl_fmt_opt_get(ctx, "charset");
     if (cs && charset_id(cs) < 0)
         return sl_err_set(err, SL_CONFIG, "Unsupported '%scharset' name: %s.", pre, cs);
-    const char *en = opt_get(ctx, "endianness");
+    const char *en = sl_fmt_opt_get(ctx, "endianness");
     if (en && !sl_strcaseeq(en, "big-endian") && !sl_strcaseeq(en, "little-endian"))
         return sl_err_set(err, SL_CONFIG,
                           "Unsupported endianness name: %s. Valid values of '%sendianness' option "
@@ -117,8 +109,8 @@ static int read_conf(const sl_format_ctx *ctx, rawconf *c, sl_err *err)
 {
     int rc = raw_validate(ctx, err);
     if (rc) return rc;
-    const char *cs = opt_get(ctx, "charset");
-    const char *en = opt_get(ctx, "endianness");
+    const char *cs = sl_fmt_opt_get(ctx, "charset");
+    const char *en = sl_fmt_opt_get(ctx, "endianness");
     c->id = ctx->types[0].id;
     c->charset = (uint8_t)(cs ? charset_id(cs) : CS_UTF8);
     c->little = en && sl_strcaseeq(en, "little-endian");
