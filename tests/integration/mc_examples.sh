@@ -23,23 +23,14 @@ sl_tmpdir
 mock_start --topic topic_text:1 --topic topic_csv:1 --topic topic_json:1 --topic topic_flatten:1 \
     --topic topic_abnormal:1 --topic runtime_error:1
 
-AK_ID=LTAI5tM2iHkTd4W69nofTEST
-AK_SECRET=S0uZvwDYDa56WZ1tjVmA67z1YSTEST
-PROJECT=project_name
-"$SL_PYTHON" "$SL_SOURCE_DIR/tests/emulator/mc_emulator.py" --port 0 --access-key "$AK_ID:$AK_SECRET" \
-    --project "$PROJECT" --log-file "$SL_TMPDIR/mc.log" >"$SL_TMPDIR/mc.url" 2>"$SL_TMPDIR/mc.err" &
-MC_PID=$!
-sl_on_exit "sl_stop $MC_PID 3"
-for ((i = 0; i < 100; i++)); do
-    [[ -s $SL_TMPDIR/mc.url ]] && break
-    kill -0 "$MC_PID" 2>/dev/null || fail "emulator exited: $(cat "$SL_TMPDIR/mc.err")"
-    sleep 0.1
-done
-MC_URL=$(head -n 1 "$SL_TMPDIR/mc.url")
-[[ $MC_URL == http://127.0.0.1:* ]] || fail "the emulator printed no URL"
+# shellcheck source=tests/integration/mc_lib.bash
+source "$SL_SOURCE_DIR/tests/integration/mc_lib.bash"
+MC_PROJECT=project_name
+mc_start
+AK_ID=$MC_AK_ID
+AK_SECRET=$MC_AK_SECRET
+PROJECT=$MC_PROJECT
 
-mc_sql() { curl -sS --fail-with-body -X POST "$MC_URL/__admin/sql?project=$PROJECT" --data-binary "$1" >/dev/null ||
-    fail "emulator SQL failed: $1"; }
 mc_dump() { "$SL_PYTHON" "$SL_SOURCE_DIR/tests/emulator/mc_dump.py" --url "$MC_URL" --project "$PROJECT" --table "$1"; }
 mc_rows() { "$SL_PYTHON" "$SL_SOURCE_DIR/tests/emulator/mc_dump.py" --url "$MC_URL" --project "$PROJECT" \
     --table "$1" --json | "$SL_PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)["rows"]))'; }
