@@ -19,22 +19,12 @@ void sl_buf_reserve(sl_buf *b, size_t extra)
     if (was_empty) b->p[0] = 0;
 }
 
-void sl_buf_append(sl_buf *b, const void *data, size_t n)
+void sl_buf_append_slow(sl_buf *b, const void *data, size_t n)
 {
     sl_buf_reserve(b, n);
     if (n) memcpy(b->p + b->n, data, n);
     b->n += n;
     b->p[b->n] = 0;
-}
-
-void sl_buf_puts(sl_buf *b, const char *s)
-{
-    sl_buf_append(b, s, strlen(s));
-}
-
-void sl_buf_putc(sl_buf *b, char c)
-{
-    sl_buf_append(b, &c, 1);
 }
 
 void sl_buf_vprintf(sl_buf *b, const char *fmt, va_list ap)

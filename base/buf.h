@@ -21,9 +21,7 @@ typedef struct sl_buf {
 #define SL_BUF_INIT {NULL, 0, 0}
 
 void sl_buf_reserve(sl_buf *b, size_t extra);
-void sl_buf_append(sl_buf *b, const void *data, size_t n);
-void sl_buf_puts(sl_buf *b, const char *s);
-void sl_buf_putc(sl_buf *b, char c);
+void sl_buf_append_slow(sl_buf *b, const void *data, size_t n);
 void sl_buf_printf(sl_buf *b, const char *fmt, ...) SL_PRINTF(2, 3);
 void sl_buf_vprintf(sl_buf *b, const char *fmt, va_list ap);
 /* Empty the buffer, keeping its memory. */
@@ -32,6 +30,30 @@ void sl_buf_reset(sl_buf *b);
 void sl_buf_free(sl_buf *b);
 /* Hand the memory to the caller (returns owned; free with sl_free); the buffer is empty. */
 char *sl_buf_detach(sl_buf *b);
+
+/* Append n bytes (inline: the common case, room already there, is a memcpy). */
+static inline void sl_buf_append(sl_buf *b, const void *data, size_t n)
+{
+    if (SL_UNLIKELY(n >= b->cap - b->n)) { /* room for n bytes and the NUL? (cap >= n) */
+        sl_buf_append_slow(b, data, n);
+        return;
+    }
+    if (n) memcpy(b->p + b->n, data, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static inline void sl_buf_puts(sl_buf *b, const char *s)
+{
+    sl_buf_append(b, s, strlen(s));
+}
+
+static inline void sl_buf_putc(sl_buf *b, char c)
+{
+    if (SL_UNLIKELY(b->n + 2 > b->cap)) sl_buf_reserve(b, 1);
+    b->p[b->n++] = c;
+    b->p[b->n] = 0;
+}
 
 static inline void sl_buf_putc_fast(sl_buf *b, char c)
 {
