@@ -30,10 +30,9 @@ static void grow(sl_hashmap *m)
 void sl_hashmap_prefetch(const sl_hashmap *m, const void *key, size_t klen)
 {
     if (!m->count) return;
-    const sl_hslot *s = &m->slots[slot_of(m, sl_hash_bytes(key, klen))];
-    __builtin_prefetch(s);
-    /* The entry too, when the slot is already in cache (a repeated or nearby key). */
-    if (s->e) __builtin_prefetch(s->e);
+    /* Only the slot: reading it to prefetch the entry too would wait for the very miss this
+    ** is meant to overlap. */
+    __builtin_prefetch(&m->slots[slot_of(m, sl_hash_bytes(key, klen))]);
 }
 
 sl_hentry *sl_hashmap_get(const sl_hashmap *m, const void *key, size_t klen)

@@ -35,7 +35,16 @@ static int shortest_fast(double x, char *digits, int *exp10, int *min_p)
 {
     *min_p = 2;
     if (!(x >= 1e-5 && x < 1e15)) return 0;
-    int int_digits = (int)floor(log10(x)) + 1; /* of x's integer part; <= 0 below 1 */
+    /* floor(log10(x)) + 1: digits of x's integer part, <= 0 below 1. The thresholds are the
+    ** doubles nearest to 10^k, which for k = -5..15 are never below 10^k, so a double at a
+    ** threshold really is >= 10^k. */
+    int int_digits = 1;
+    if (x >= 1) {
+        while (int_digits < 16 && x >= pow10_exact[int_digits]) int_digits++;
+    } else {
+        int_digits = 0;
+        while (x < 1.0 / pow10_exact[1 - int_digits]) int_digits--;
+    }
     for (int d = 0; d <= 22; d++) {
         double scaled = x * pow10_exact[d];
         if (scaled >= 9007199254740992.0) return 0; /* 2^53 */
@@ -86,9 +95,9 @@ static int shortest(double x, int is_float, char *digits, int *exp10)
     ** so the search starts at two digits. */
     for (int p = minp < maxp ? minp : maxp; p <= maxp; p++) {
         snprintf(tmp, sizeof tmp, "%.*e", p - 1, x);
-        int ok;
-        if (is_float) ok = strtof(tmp, NULL) == (float)x;
-        else ok = strtod(tmp, NULL) == x;
+        int ok = p == maxp; /* 17 (float: 9) digits always read back; no need to check */
+        if (!ok && is_float) ok = strtof(tmp, NULL) == (float)x;
+        else if (!ok) ok = strtod(tmp, NULL) == x;
         if (ok || p == maxp) {
             /* tmp = d[.ddd]e[+-]XX */
             int nd = 0;
