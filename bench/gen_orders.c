@@ -35,6 +35,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#define BENCH_PROG "gen_orders"
+#include "bench_kafka.h"
+
 #define MAX_PROPS      64
 #define MOCK_LOG_BYTES (5 * 1024 * 1024) /* the 2.0.2 mock keeps about this much per partition */
 
@@ -142,32 +145,6 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
         st->parts[m->partition].delivered++;
         st->parts[m->partition].bytes += (int64_t)(m->len + m->key_len);
     }
-}
-
-static int conf_set(rd_kafka_conf_t *c, const char *k, const char *v)
-{
-    char errstr[512];
-    if (rd_kafka_conf_set(c, k, v, errstr, sizeof errstr) == RD_KAFKA_CONF_OK) return 0;
-    fprintf(stderr, "gen_orders: %s=%s: %s\n", k, v, errstr);
-    return -1;
-}
-
-/* Partition count from all-topics metadata, which never auto-creates a topic in the mock. */
-static int partition_count(rd_kafka_t *rk, const char *topic)
-{
-    const struct rd_kafka_metadata *md;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, 10000);
-    if (e) {
-        fprintf(stderr, "gen_orders: metadata: %s\n", rd_kafka_err2str(e));
-        return -1;
-    }
-    int n = -1;
-    for (int i = 0; i < md->topic_cnt; i++)
-        if (strcmp(md->topics[i].topic, topic) == 0 && !md->topics[i].err)
-            n = md->topics[i].partition_cnt;
-    rd_kafka_metadata_destroy(md);
-    if (n < 0) fprintf(stderr, "gen_orders: topic '%s' does not exist (create it first)\n", topic);
-    return n;
 }
 
 static void usage(FILE *f)

@@ -37,6 +37,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#define BENCH_PROG "raw_consume"
+#include "bench_kafka.h"
+
 #define MAX_PROPS 64
 
 typedef struct raw_opts {
@@ -68,32 +71,6 @@ static void burn(int64_t ns)
     int64_t end = now_ns() + ns;
     while (now_ns() < end) {
     }
-}
-
-static int conf_set(rd_kafka_conf_t *c, const char *k, const char *v)
-{
-    char errstr[512];
-    if (rd_kafka_conf_set(c, k, v, errstr, sizeof errstr) == RD_KAFKA_CONF_OK) return 0;
-    fprintf(stderr, "raw_consume: %s=%s: %s\n", k, v, errstr);
-    return -1;
-}
-
-/* Partition count from all-topics metadata, which never auto-creates a topic in the mock. */
-static int partition_count(rd_kafka_t *rk, const char *topic)
-{
-    const struct rd_kafka_metadata *md;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, 10000);
-    if (e) {
-        fprintf(stderr, "raw_consume: metadata: %s\n", rd_kafka_err2str(e));
-        return -1;
-    }
-    int n = -1;
-    for (int i = 0; i < md->topic_cnt; i++)
-        if (strcmp(md->topics[i].topic, topic) == 0 && !md->topics[i].err)
-            n = md->topics[i].partition_cnt;
-    rd_kafka_metadata_destroy(md);
-    if (n < 0) fprintf(stderr, "raw_consume: topic '%s' does not exist\n", topic);
-    return n;
 }
 
 static void usage(FILE *f)

@@ -45,7 +45,8 @@ PARTS=$(((RECORDS + 14999) / 15000))
 BENCH_BIN=${BENCH_BIN:-/tmp/sluice-bench-bin}
 mkdir -p "$BENCH_BIN"
 for prog in gen_orders raw_consume; do
-    if [[ ! -x "$BENCH_BIN/$prog" || "$BENCH_DIR/$prog.c" -nt "$BENCH_BIN/$prog" ]]; then
+    if [[ ! -x "$BENCH_BIN/$prog" || "$BENCH_DIR/$prog.c" -nt "$BENCH_BIN/$prog" ||
+          "$BENCH_DIR/bench_kafka.h" -nt "$BENCH_BIN/$prog" ]]; then
         gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror "$BENCH_DIR/$prog.c" \
             -o "$BENCH_BIN/$prog" -lrdkafka || fail "cannot build bench/$prog.c"
     fi

@@ -215,6 +215,17 @@ const char **sl_kafka_topics(sl_arena *ar, const sl_tabledef *t, int *n)
     return out;
 }
 
+/* The next name of a 'key.fields' list ("a;b;c") into name, advancing *p; 0 after the last. */
+static int next_key_field(const char **p, char *name, size_t cap)
+{
+    if (!*p) return 0;
+    const char *e = strchr(*p, ';');
+    size_t len = e ? (size_t)(e - *p) : strlen(*p);
+    snprintf(name, cap, "%.*s", (int)len, *p);
+    *p = e ? e + 1 : NULL;
+    return 1;
+}
+
 void sl_kafka_layout_build(sl_arena *ar, const sl_tabledef *t, int upsert, sl_kafka_layout *out)
 {
     const sl_schema *s = &t->schema;
@@ -232,16 +243,10 @@ void sl_kafka_layout_build(sl_arena *ar, const sl_tabledef *t, int upsert, sl_ka
     } else {
         const char *fields = sl_optset_get(&t->opts, "key.fields");
         if (fields && has(t, "key.format")) {
-            const char *p = fields;
-            for (;;) {
-                const char *e = strchr(p, ';');
-                size_t len = e ? (size_t)(e - p) : strlen(p);
-                char name[256];
-                snprintf(name, sizeof name, "%.*s", (int)len, p);
+            char name[256];
+            for (const char *p = fields; next_key_field(&p, name, sizeof name);) {
                 int idx = sl_schema_find(s, name);
                 if (idx >= 0) out->key[out->nkey++] = idx;
-                if (!e) break;
-                p = e + 1;
             }
             out->key_slot = "key.format";
         }
@@ -424,12 +429,8 @@ static int kafka_validate(const sl_tabledef *t, const sl_registry *reg, sl_err *
                          "defined using 'key.format'.");
     const char *fields = sl_optset_get(&t->opts, "key.fields");
     if (fields) {
-        const char *p = fields;
-        for (;;) {
-            const char *e = strchr(p, ';');
-            size_t len = e ? (size_t)(e - p) : strlen(p);
-            char name[256];
-            snprintf(name, sizeof name, "%.*s", (int)len, p);
+        char name[256];
+        for (const char *p = fields; next_key_field(&p, name, sizeof name);) {
             int idx = sl_schema_find(s, name);
             if (idx < 0 || s->cols[idx].kind != SL_COL_PHYSICAL) {
                 sl_buf cols = SL_BUF_INIT;
@@ -444,8 +445,6 @@ static int kafka_validate(const sl_tabledef *t, const sl_registry *reg, sl_err *
                 sl_buf_free(&cols);
                 return SL_CONFIG;
             }
-            if (!e) break;
-            p = e + 1;
         }
         if (is(t, "sink.partitioner", "default", "round-robin"))
             return opt_error(t, "sink.partitioner", err,

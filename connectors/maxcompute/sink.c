@@ -231,7 +231,7 @@ static const sl_value *col(const sl_row *r, int i)
     return i >= 0 ? &r->col[i] : NULL;
 }
 
-static int record_of(mc_sink *s, const sl_row *r, sl_mc_kafka_record *rec)
+static void record_of(const mc_sink *s, const sl_row *r, sl_mc_kafka_record *rec)
 {
     memset(rec, 0, sizeof *rec);
     const sl_value *v;
@@ -254,7 +254,6 @@ static int record_of(mc_sink *s, const sl_row *r, sl_mc_kafka_record *rec)
         rec->value = v->u.z;
         rec->value_len = v->n;
     }
-    return SL_OK;
 }
 
 /* A row that cannot be written: the error topic, skip_error or the end of the job. */
