@@ -326,15 +326,10 @@ static void row_copy_to(sl_row *dst, const sl_row *row)
     for (int i = 0; i < row->ncol; i++) sl_value_copy_into(&dst->col[i], &row->col[i], &heap);
 }
 
-sl_row *sl_row_dup_into(sl_row *old, size_t old_cap, const sl_row *row)
+sl_row *sl_row_copy_into(void *mem, const sl_row *row)
 {
-    size_t need = sl_row_size(row);
-    if (!old || need > old_cap) {
-        sl_free(old);
-        return sl_row_dup(row);
-    }
-    row_copy_to(old, row);
-    return old;
+    row_copy_to(mem, row);
+    return mem;
 }
 
 sl_row *sl_row_dup(const sl_row *row)
@@ -410,17 +405,16 @@ static void put_i64(sl_buf *b, int64_t i)
 /* Strings: 0x00 is escaped as 0x00 0xff; the end is 0x00 0x00, so prefixes sort first. */
 static void put_escaped(sl_buf *b, const char *z, size_t n)
 {
-    sl_buf_reserve(b, n + 2);
-    for (size_t i = 0; i < n; i++) {
-        if (z[i] == 0) {
-            sl_buf_putc(b, 0);
-            sl_buf_putc(b, (char)0xff);
-        } else {
-            sl_buf_putc_fast(b, z[i]);
-        }
+    const char *end = z + n;
+    for (;;) {
+        const char *nul = memchr(z, 0, (size_t)(end - z));
+        if (!nul) break;
+        sl_buf_append(b, z, (size_t)(nul - z));
+        sl_buf_append(b, "\0\xff", 2);
+        z = nul + 1;
     }
-    sl_buf_putc(b, 0);
-    sl_buf_putc(b, 0);
+    sl_buf_append(b, z, (size_t)(end - z));
+    sl_buf_append(b, "\0\0", 2);
 }
 
 static void key_value(sl_buf *b, const sl_value *v)
@@ -469,6 +463,14 @@ static void key_value(sl_buf *b, const sl_value *v)
 void sl_key_encode(sl_buf *b, const sl_value *cols, const int *idx, int nkey)
 {
     for (int k = 0; k < nkey; k++) key_value(b, &cols[idx[k]]);
+}
+
+void sl_key_prefetch(const sl_value *cols, const int *idx, int nkey)
+{
+    for (int k = 0; k < nkey; k++) {
+        const sl_value *v = &cols[idx[k]];
+        if (v->tag == SL_V_STRING || v->tag == SL_V_BYTES) __builtin_prefetch(v->u.z);
+    }
 }
 
 /*

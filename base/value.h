@@ -242,9 +242,8 @@ typedef struct sl_row {
 sl_row *sl_row_new(sl_arena *ar, int ncol);
 /* Deep copy into one malloc'd block (returns owned; free with sl_free). */
 sl_row *sl_row_dup(const sl_row *row);
-/* sl_row_dup reusing old (a malloc'd row with old_cap usable bytes, or NULL) when the copy fits;
-** otherwise old is freed. Returns the copy. */
-sl_row *sl_row_dup_into(sl_row *old, size_t old_cap, const sl_row *row);
+/* Deep copy into mem: at least sl_row_size(row) bytes, 16-byte aligned. Returns mem. */
+sl_row *sl_row_copy_into(void *mem, const sl_row *row);
 /* Deep copy into ar. */
 sl_row *sl_row_copy(sl_arena *ar, const sl_row *row);
 /* Same ncol and every column sl_value_equal; the kind is ignored. */
@@ -273,6 +272,9 @@ const char *sl_clmode_name(sl_clmode m);
 ** as SQL orders them for the integer, string and temporal types.
 */
 void sl_key_encode(sl_buf *b, const sl_value *cols, const int *idx, int nkey);
+/* Ask the CPU to start loading what sl_key_encode will read of these columns' strings: rows
+** decoded on another core miss the cache at their first touch. */
+void sl_key_prefetch(const sl_value *cols, const int *idx, int nkey);
 
 /* 64-bit hash of a byte range (keys, partitioning). */
 uint64_t sl_hash_bytes(const void *p, size_t n);

@@ -13,8 +13,9 @@
 **   -D/-U, no stored row           -> nothing (a delete of an unknown key is dropped)
 ** and the stored row is replaced or removed accordingly.
 **
-** Memory: emitted rows are shallow copies in the output batch (values still point into the
-** input batch or, for stored rows, are deep-copied out of the store before it changes).
+** Memory: emitted rows are shallow copies in the output batch: their values point into the
+** input batch or, for stored rows (-U, -D), into the store, which keeps displaced rows until
+** the batch has been emitted (end_batch).
 **
 ** SPDX-License-Identifier: MIT
 */
@@ -23,6 +24,9 @@
 
 /* How many rows ahead a lookup announces its key (enough to cover a memory access). */
 #define PREFETCH_AHEAD 16
+/* Output goes on every EMIT_EVERY input rows, while the rows just compared and stored are still
+** in the core's cache for the operators after this one (a whole 4096-row batch is not). */
+#define EMIT_EVERY 256
 
 typedef struct normalize_op {
     sl_op base;
@@ -33,19 +37,20 @@ typedef struct normalize_op {
     int key_cap;
 } normalize_op;
 
-static sl_row *emit(normalize_op *nz, const sl_row *src, int kind, const sl_origin *orig,
-                    int deep)
+static void emit(normalize_op *nz, const sl_row *src, int kind, const sl_origin *orig)
 {
-    sl_row *r;
-    if (deep) {
-        r = sl_row_copy(&nz->out.ar, src);
-        sl_batch_add(&nz->out, r, orig);
-    } else {
-        r = sl_batch_new_row(&nz->out, src->ncol, orig);
-        memcpy(r->col, src->col, sizeof(sl_value) * src->ncol);
-    }
+    sl_row *r = sl_batch_new_row(&nz->out, src->ncol, orig);
+    memcpy(r->col, src->col, sizeof(sl_value) * src->ncol);
     r->kind = (uint8_t)kind;
-    return r;
+}
+
+/* Send what was emitted so far on, and let the store drop the rows it kept for it. */
+static int flush_out(normalize_op *nz, sl_err *err)
+{
+    int rc = nz->out.n ? sl_op_emit(&nz->base, &nz->out, err) : SL_OK;
+    nz->st->vt->end_batch(nz->st);
+    sl_batch_reset(&nz->out);
+    return rc;
 }
 
 static int normalize_push(sl_op *op, sl_batch *in, sl_err *err)
@@ -55,13 +60,18 @@ static int normalize_push(sl_op *op, sl_batch *in, sl_err *err)
     sl_batch_reset(&nz->out);
     /* First every key of the batch; each lookup below announces the key PREFETCH_AHEAD rows
     ** on to the store, so the cache misses of several lookups overlap instead of being waited
-    ** for one by one. */
+    ** for one by one. The key strings themselves are prefetched the same way: they were
+    ** decoded on the source's reader thread, on another core. */
     if (in->n > nz->key_cap) {
         nz->key_cap = in->n;
         nz->key_end = sl_realloc(nz->key_end, (size_t)in->n * sizeof *nz->key_end);
     }
     sl_buf_reset(&nz->key);
+    for (int r = 0; r < PREFETCH_AHEAD && r < in->n; r++)
+        sl_key_prefetch(in->rows[r]->col, n->key, n->nkey);
     for (int r = 0; r < in->n; r++) {
+        if (r + PREFETCH_AHEAD < in->n)
+            sl_key_prefetch(in->rows[r + PREFETCH_AHEAD]->col, n->key, n->nkey);
         size_t start = nz->key.n;
         sl_key_encode(&nz->key, in->rows[r]->col, n->key, n->nkey);
         nz->key_end[r] = nz->key.n;
@@ -69,6 +79,10 @@ static int normalize_push(sl_op *op, sl_batch *in, sl_err *err)
             nz->st->vt->prefetch(nz->st, nz->key.p + start, nz->key.n - start);
     }
     for (int r = 0; r < in->n; r++) {
+        if (r && r % EMIT_EVERY == 0) {
+            int rc = flush_out(nz, err);
+            if (rc) return rc;
+        }
         sl_row *row = in->rows[r];
         int ahead = r + PREFETCH_AHEAD;
         if (ahead < in->n && nz->st->vt->prefetch)
@@ -80,23 +94,23 @@ static int normalize_push(sl_op *op, sl_batch *in, sl_err *err)
         const sl_row *prev = nz->st->vt->get(nz->st, key, klen);
         if (SL_IS_ACCUMULATE(row->kind)) {
             if (!prev) {
-                emit(nz, row, SL_INSERT, in->orig[r], 0);
+                emit(nz, row, SL_INSERT, in->orig[r]);
             } else if (sl_row_equal(prev, row)) {
                 continue; /* identical repeat: no change, and the state stays as it is */
             } else {
-                if (n->gen_ub) emit(nz, prev, SL_UPDATE_BEFORE, in->orig[r], 1);
-                emit(nz, row, SL_UPDATE_AFTER, in->orig[r], 0);
+                if (n->gen_ub) emit(nz, prev, SL_UPDATE_BEFORE, in->orig[r]);
+                emit(nz, row, SL_UPDATE_AFTER, in->orig[r]);
             }
             uint8_t kind = row->kind;
             row->kind = SL_INSERT; /* stored normalized; restored below (the batch is borrowed) */
             nz->st->vt->put(nz->st, key, klen, row);
             row->kind = kind;
         } else if (prev) {
-            emit(nz, prev, SL_DELETE, in->orig[r], 1);
+            emit(nz, prev, SL_DELETE, in->orig[r]);
             nz->st->vt->del(nz->st, key, klen);
         }
     }
-    return sl_op_emit(op, &nz->out, err);
+    return flush_out(nz, err);
 }
 
 static void normalize_close(sl_op *op)

@@ -5,8 +5,10 @@
 ** Operators never see how a backend stores them, so a spilling or persistent backend can
 ** replace the in-memory one without touching an operator (DESIGN.md section 5).
 **
-** Ownership: get returns a row borrowed from the store, valid until the next call on the same
-** store; put copies the row it is given; iterate hands out borrowed rows.
+** Ownership: get returns a row borrowed from the store, valid until the next end_batch even if
+** its key is put or deleted meanwhile (the store keeps displaced rows until then), so an
+** operator can emit stored rows without copying them; put copies the row it is given; iterate
+** hands out borrowed rows.
 **
 ** SPDX-License-Identifier: MIT
 */
@@ -28,6 +30,8 @@ typedef struct sl_state_vt {
     /* A hint that key will be looked up soon (an operator announces a batch's keys first, so
     ** the cache misses of many lookups overlap). May be NULL. */
     void (*prefetch)(sl_state *st, const void *key, size_t klen);
+    /* The rows get returned since the last end_batch are no longer used. */
+    void (*end_batch)(sl_state *st);
     uint64_t (*count)(sl_state *st);
     uint64_t (*bytes)(sl_state *st);
     void (*close)(sl_state *st);

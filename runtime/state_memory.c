@@ -1,23 +1,116 @@
 /*
 ** runtime/state_memory.c — the in-memory keyed-state backend.
 **
-** One hash-table entry per key holding a single-allocation copy of the row (sl_row_dup); a put
-** copies into the previous allocation of the key when it fits (malloc_usable_size), so steady
-** updates allocate nothing, and a delete is one free. Byte counts are kept incrementally for the
-** sluice_state_bytes metric.
+** One hash-table entry per key holding a single-block copy of the row. Row blocks come from
+** the backend's own pool: size classes 16 bytes apart up to POOL_MAX, carved from 1 MiB slabs,
+** one free list per class; larger rows use malloc. A put or delete sets the key's previous block
+** aside until end_batch, which returns the blocks to their free lists, so steady updates
+** allocate nothing. Byte counts are kept incrementally for the sluice_state_bytes metric.
+**
+** Why a pool: the state is written by a job's task thread, and glibc grows a thread's arena a
+** few pages at a time with mprotect, under the process's mmap lock, which the Kafka fetcher and
+** reader threads take for every page fault of their own. With 100,000 new keys that was a tenth
+** of the task thread's time, much of it waiting for the lock (bench/README.md, W1). Slabs take
+** the lock once per MiB, and blocks carry 16 bytes of header instead of malloc's 16 plus
+** rounding.
 **
 ** SPDX-License-Identifier: MIT
 */
-#include <malloc.h>
-
 #include "base/hashmap.h"
 #include "runtime/state.h"
+
+#define POOL_GRAIN 16
+#define POOL_MAX 4096
+#define POOL_CLASSES (POOL_MAX / POOL_GRAIN)
+#define POOL_SLAB ((size_t)1 << 20)
+
+/* Every block starts with this header; the row follows, 16-byte aligned. */
+typedef union block {
+    size_t cap; /* usable bytes after the header; > POOL_MAX: a malloc'd block */
+    max_align_t align;
+} block;
+
+typedef struct pool {
+    void *free[POOL_CLASSES + 1]; /* free[c]: blocks of c * POOL_GRAIN usable bytes */
+    char *cur;                    /* the unused rest of the newest slab */
+    size_t left;
+    void **slabs;
+    int nslabs, slabcap;
+} pool;
+
+static block *head_of(const sl_row *row)
+{
+    return (block *)row - 1;
+}
+
+static sl_row *pool_alloc(pool *p, size_t need)
+{
+    size_t c = (need + POOL_GRAIN - 1) / POOL_GRAIN;
+    block *b;
+    if (c > POOL_CLASSES) {
+        b = sl_malloc(sizeof(block) + need);
+        b->cap = need;
+        return (sl_row *)(b + 1);
+    }
+    if (p->free[c]) {
+        b = p->free[c];
+        p->free[c] = *(void **)(b + 1);
+        return (sl_row *)(b + 1);
+    }
+    size_t sz = sizeof(block) + c * POOL_GRAIN;
+    if (p->left < sz) {
+        if (p->nslabs == p->slabcap) {
+            p->slabcap = p->slabcap ? 2 * p->slabcap : 16;
+            p->slabs = sl_realloc(p->slabs, sizeof(void *) * (size_t)p->slabcap);
+        }
+        p->cur = p->slabs[p->nslabs++] = sl_malloc(POOL_SLAB);
+        p->left = POOL_SLAB;
+    }
+    b = (block *)p->cur;
+    p->cur += sz;
+    p->left -= sz;
+    b->cap = c * POOL_GRAIN;
+    return (sl_row *)(b + 1);
+}
+
+static void pool_release(pool *p, sl_row *row)
+{
+    block *b = head_of(row);
+    if (b->cap > POOL_MAX) {
+        sl_free(b);
+        return;
+    }
+    size_t c = b->cap / POOL_GRAIN;
+    *(void **)(b + 1) = p->free[c];
+    p->free[c] = b;
+}
+
+/* The hash map's value destructor at close: slab blocks go with their slabs. */
+static void release_large(void *value)
+{
+    block *b = head_of(value);
+    if (b->cap > POOL_MAX) sl_free(b);
+}
 
 typedef struct mem_state {
     sl_state base;
     sl_hashmap map;
+    pool pool;
     uint64_t row_bytes;
+    sl_row **displaced; /* rows replaced or deleted since the last end_batch */
+    size_t ndisplaced, displaced_cap;
 } mem_state;
+
+/* A row that left the map but may still be read until end_batch. */
+static void displace(mem_state *m, sl_row *row)
+{
+    m->row_bytes -= sl_row_size(row);
+    if (m->ndisplaced == m->displaced_cap) {
+        m->displaced_cap = m->displaced_cap ? 2 * m->displaced_cap : 1024;
+        m->displaced = sl_realloc(m->displaced, sizeof(sl_row *) * m->displaced_cap);
+    }
+    m->displaced[m->ndisplaced++] = row;
+}
 
 static const sl_row *mem_get(sl_state *st, const void *key, size_t klen)
 {
@@ -30,24 +123,24 @@ static void mem_put(sl_state *st, const void *key, size_t klen, const sl_row *ro
 {
     mem_state *m = (mem_state *)st;
     sl_hentry *e = sl_hashmap_upsert(&m->map, key, klen, NULL);
-    size_t cap = 0;
-    if (e->value) {
-        m->row_bytes -= sl_row_size(e->value);
-        cap = malloc_usable_size(e->value);
-    }
-    /* An update of a key usually fits where its previous row was: no malloc, no free. */
-    e->value = sl_row_dup_into(e->value, cap, row);
-    m->row_bytes += sl_row_size(e->value);
+    if (e->value) displace(m, e->value);
+    size_t need = sl_row_size(row);
+    e->value = sl_row_copy_into(pool_alloc(&m->pool, need), row);
+    m->row_bytes += need;
 }
 
 static void mem_del(sl_state *st, const void *key, size_t klen)
 {
     mem_state *m = (mem_state *)st;
     sl_row *old = sl_hashmap_remove(&m->map, key, klen);
-    if (old) {
-        m->row_bytes -= sl_row_size(old);
-        sl_free(old);
-    }
+    if (old) displace(m, old);
+}
+
+static void mem_end_batch(sl_state *st)
+{
+    mem_state *m = (mem_state *)st;
+    for (size_t i = 0; i < m->ndisplaced; i++) pool_release(&m->pool, m->displaced[i]);
+    m->ndisplaced = 0;
 }
 
 static int mem_iterate(sl_state *st, int (*fn)(void *, const void *, size_t, const sl_row *),
@@ -80,12 +173,16 @@ static uint64_t mem_bytes(sl_state *st)
 static void mem_close(sl_state *st)
 {
     mem_state *m = (mem_state *)st;
-    sl_hashmap_free(&m->map, sl_free);
+    mem_end_batch(st);
+    sl_free(m->displaced);
+    sl_hashmap_free(&m->map, release_large);
+    for (int i = 0; i < m->pool.nslabs; i++) sl_free(m->pool.slabs[i]);
+    sl_free(m->pool.slabs);
     sl_free(m);
 }
 
-static const sl_state_vt mem_vt = {mem_get,      mem_put,   mem_del,  mem_iterate,
-                                   mem_prefetch, mem_count, mem_bytes, mem_close};
+static const sl_state_vt mem_vt = {mem_get,       mem_put,   mem_del,   mem_iterate, mem_prefetch,
+                                   mem_end_batch, mem_count, mem_bytes, mem_close};
 
 sl_state *sl_state_memory_new(void)
 {
