@@ -22,6 +22,7 @@
 ** SPDX-License-Identifier: MIT
 */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,9 +165,18 @@ static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
     return 0;
 }
 
+/* jansson seeds its hash function at the first json_object(); stats_cb parses on whatever
+** thread polls a client (a source's reader, a task thread), so seed once, before any of them. */
+static pthread_once_t json_seeded = PTHREAD_ONCE_INIT;
+static void seed_json(void)
+{
+    json_object_seed(0);
+}
+
 int sl_kafka_observe(sl_kafka_events *ev, rd_kafka_conf_t *conf, int role, const char *job,
                      const char *table, sl_probe *probe, sl_err *err)
 {
+    pthread_once(&json_seeded, seed_json);
     char errstr[256];
     if (rd_kafka_conf_set(conf, "statistics.interval.ms", STATS_INTERVAL_MS, errstr,
                           sizeof errstr) != RD_KAFKA_CONF_OK)

@@ -15,8 +15,12 @@
 ** flushed before the source commits, so a skipped record is never lost: either it is in the
 ** dead-letter topic or its offset was not committed.
 **
+** Threads: a source's reader thread sends bad records while the task thread flushes at a
+** checkpoint; a mutex keeps the two (and the callbacks they serve) apart.
+**
 ** SPDX-License-Identifier: MIT
 */
+#include <pthread.h>
 #include <stdio.h>
 
 #include "base/log.h"
@@ -35,6 +39,7 @@ struct sl_kafka_dlq {
     /* delivery failures reported by librdkafka's thread, surfaced at the next call */
     rd_kafka_resp_err_t failed;
     sl_metric *m_dlq; /* sluice_dlq_records_total, when there is a dead-letter topic */
+    pthread_mutex_t mu; /* sending and flushing, from different threads */
 };
 
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -85,6 +90,7 @@ int sl_kafka_dlq_new(const sl_kafka_dlq_conf *c, const sl_tabledef *t, sl_job_ct
                      sl_kafka_dlq **out, sl_err *err)
 {
     sl_kafka_dlq *d = sl_calloc(1, sizeof *d);
+    pthread_mutex_init(&d->mu, NULL);
     d->job = job;
     d->table = t->qualified;
     d->tolerate = c->tolerate;
@@ -133,8 +139,8 @@ static void add_header(rd_kafka_headers_t *h, const char *name, const char *fmt,
     rd_kafka_header_add(h, name, -1, v, n < (int)sizeof v ? n : (int)sizeof v - 1);
 }
 
-int sl_kafka_dlq_handle(sl_kafka_dlq *d, const sl_origin *orig, rd_kafka_headers_t *hdrs,
-                        const char *stage, sl_err *err)
+static int dlq_handle(sl_kafka_dlq *d, const sl_origin *orig, rd_kafka_headers_t *hdrs,
+                      const char *stage, sl_err *err)
 {
     if (!d->tolerate) {
         if (hdrs) rd_kafka_headers_destroy(hdrs);
@@ -194,9 +200,17 @@ int sl_kafka_dlq_handle(sl_kafka_dlq *d, const sl_origin *orig, rd_kafka_headers
     return SL_OK;
 }
 
-int sl_kafka_dlq_flush(sl_kafka_dlq *d, sl_err *err)
+int sl_kafka_dlq_handle(sl_kafka_dlq *d, const sl_origin *orig, rd_kafka_headers_t *hdrs,
+                        const char *stage, sl_err *err)
 {
-    if (!d || !d->rk) return SL_OK;
+    pthread_mutex_lock(&d->mu);
+    int rc = dlq_handle(d, orig, hdrs, stage, err);
+    pthread_mutex_unlock(&d->mu);
+    return rc;
+}
+
+static int dlq_flush(sl_kafka_dlq *d, sl_err *err)
+{
     rd_kafka_resp_err_t e = rd_kafka_flush(d->rk, 60000);
     if (sl_kafka_events_check(&d->ev, "the dead-letter queue's cluster", err)) return err->code;
     if (e)
@@ -208,6 +222,15 @@ int sl_kafka_dlq_flush(sl_kafka_dlq *d, sl_err *err)
     return SL_OK;
 }
 
+int sl_kafka_dlq_flush(sl_kafka_dlq *d, sl_err *err)
+{
+    if (!d || !d->rk) return SL_OK;
+    pthread_mutex_lock(&d->mu);
+    int rc = dlq_flush(d, err);
+    pthread_mutex_unlock(&d->mu);
+    return rc;
+}
+
 void sl_kafka_dlq_free(sl_kafka_dlq *d)
 {
     if (!d) return;
@@ -216,5 +239,6 @@ void sl_kafka_dlq_free(sl_kafka_dlq *d)
         rd_kafka_destroy(d->rk);
     }
     sl_metric_release(d->m_dlq);
+    pthread_mutex_destroy(&d->mu);
     sl_free(d);
 }

@@ -23,13 +23,25 @@
 ** A record that cannot be decoded goes to the bad-record policy (errors.c): by default the job
 ** fails with the record's topic, partition and offset.
 **
-** Memory: librdkafka messages are kept until the next poll, because decoded strings point into
-** their payloads (zero copy); the batch arena holds the rest.
+** Threads: a reader thread of the source consumes and decodes into a ring of SLOTS batches
+** while the task thread works on the batch before (the "fetch" stage of a pipeline, as Flink's
+** split fetcher). poll() only hands over the next full slot. The reader owns the consumer's
+** position, partition discovery and the decoders; poll() owns the progress it has handed out,
+** which is what commit() and a transactional sink see: a slot's offsets count only once its
+** rows were handed over. An error met while decoding travels in its slot and is returned by the
+** poll that hands the slot over; the reader then stops.
+**
+** Memory: librdkafka messages live in their slot until the slot is refilled, two polls after it
+** was handed over at the earliest, because decoded strings point into their payloads (zero
+** copy); the slot's batch arena holds the rest.
 **
 ** SPDX-License-Identifier: MIT
 */
+#include <errno.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "base/cast.h"
 #include "base/datetime.h"
@@ -37,17 +49,49 @@
 #include "connectors/kafka/kafka.h"
 
 #define METADATA_TIMEOUT_MS 30000
+/* Batches in flight between the reader thread and the task thread: one handed over, one
+** ready, one being filled. */
+#define SLOTS 3
+/* How long one consume call of the reader waits for a batch to fill. */
+#define READER_WAIT_MS 100
 
 enum { START_EARLIEST, START_LATEST, START_GROUP, START_TIMESTAMP, START_SPECIFIC };
 enum { BOUND_NONE, BOUND_LATEST, BOUND_GROUP, BOUND_TIMESTAMP, BOUND_SPECIFIC };
 
+/* A partition, as the reader thread sees it. */
 typedef struct kpart {
     const char *topic;
     int32_t part;
+    int32_t leader; /* the leader's broker id at discovery */
     int64_t next;  /* next offset to read; -1 before the first record */
+    int64_t from;  /* bounded: the resolved start offset, -1 when only reading will tell */
     int64_t end;   /* bounded: stop offset (exclusive) */
     uint8_t done;
+    uint64_t adv_fill; /* the fill that last advanced it, and its entry in that slot's adv */
+    int adv_idx;
 } kpart;
+
+/* A partition's progress: where reading resumes after everything handed out so far. */
+typedef struct kpos {
+    const char *topic;
+    int32_t part;
+    int64_t next; /* -1: nothing handed out yet */
+} kpos;
+
+/* One batch between the threads: decoded rows, the messages they point into, the progress they
+** make, and the error or end that came after them. */
+typedef struct kslot {
+    sl_batch rows;
+    rd_kafka_message_t **msgs;
+    size_t nmsgs;
+    struct {
+        int idx; /* partition index */
+        kpos pos;
+    } *adv;
+    int nadv, advcap;
+    int rc; /* SL_OK, an error (in err), or SL_DONE: the bounded source ends here */
+    sl_err err;
+} kslot;
 
 typedef struct kafka_source {
     sl_source base;
@@ -70,6 +114,8 @@ typedef struct kafka_source {
     kpart *parts;
     int nparts, cap;
     int last; /* index of the last partition looked up: records come in runs */
+    const rd_kafka_topic_t *msg_rkt; /* the last message's topic handle and partition index */
+    int msg_part;
     int remaining;
     int start, bound;
     int64_t discover_ms, next_discover;
@@ -80,15 +126,37 @@ typedef struct kafka_source {
     sl_decoder *kdec, *vdec;
     sl_value *kvals, *vvals;
     sl_kafka_dlq *dlq;
-    /* messages of the last poll */
-    rd_kafka_message_t **msgs;
-    size_t nmsgs, mcap;
+    /* the pipeline between the reader thread and poll() */
+    kslot slots[SLOTS];
+    size_t batch;          /* messages per consume call: poll's max at the first poll */
+    pthread_t reader;
+    int reader_started;
+    pthread_mutex_t mu;
+    pthread_cond_t filled, freed_cv; /* a slot was published / released */
+    uint64_t published;    /* slots filled by the reader so far (guarded by mu) */
+    uint64_t released;     /* slots the task thread is done with (guarded by mu) */
+    atomic_int quit;       /* close() asks the reader to stop */
+    uint64_t fills;        /* the reader's fill counter (adv bookkeeping) */
+    int backlog;           /* the prefetch queue filled up since the fetchers were last woken */
+    /* poll()'s side (task thread only) */
+    uint64_t taken;        /* slots completely handed out */
+    int given;             /* rows of slot taken % SLOTS handed out so far */
+    int ended;             /* the slot with SL_DONE was handed out */
+    kpos *pos;             /* progress handed out, by partition index */
+    int npos;
+    /* where the time went, logged at close (debug): ns spent waiting */
+    int64_t wait_consume, wait_slot, wait_poll;
+    double cpu_reader, cpu_task; /* thread CPU seconds: the reader's, and poll's thread at the end */
 } kafka_source;
 
-static void release_messages(kafka_source *ks)
+static void slot_recycle(kslot *s)
 {
-    for (size_t i = 0; i < ks->nmsgs; i++) rd_kafka_message_destroy(ks->msgs[i]);
-    ks->nmsgs = 0;
+    for (size_t i = 0; i < s->nmsgs; i++) rd_kafka_message_destroy(s->msgs[i]);
+    s->nmsgs = 0;
+    s->nadv = 0;
+    s->rc = SL_OK;
+    sl_err_clear(&s->err);
+    sl_batch_reset(&s->rows);
 }
 
 static int find_part(kafka_source *ks, const char *topic, int32_t part)
@@ -102,7 +170,22 @@ static int find_part(kafka_source *ks, const char *topic, int32_t part)
     return -1;
 }
 
-static int add_part(kafka_source *ks, const char *topic, int32_t part)
+/* The partition of a message: records come in runs of one partition, so first the last one,
+** by its topic handle. */
+static int part_of(kafka_source *ks, const rd_kafka_message_t *m)
+{
+    if (!m->rkt) return -1;
+    if (m->rkt == ks->msg_rkt && ks->parts[ks->msg_part].part == m->partition)
+        return ks->msg_part;
+    int pi = find_part(ks, rd_kafka_topic_name(m->rkt), m->partition);
+    if (pi >= 0) {
+        ks->msg_rkt = m->rkt;
+        ks->msg_part = pi;
+    }
+    return pi;
+}
+
+static int add_part(kafka_source *ks, const char *topic, int32_t part, int32_t leader)
 {
     if (ks->nparts == ks->cap) {
         ks->cap = ks->cap ? ks->cap * 2 : 16;
@@ -111,9 +194,13 @@ static int add_part(kafka_source *ks, const char *topic, int32_t part)
     kpart *p = &ks->parts[ks->nparts];
     p->topic = sl_arena_strdup(&ks->ar, topic);
     p->part = part;
+    p->leader = leader;
     p->next = -1;
+    p->from = -1;
     p->end = INT64_MAX;
     p->done = 0;
+    p->adv_fill = 0;
+    p->adv_idx = 0;
     ks->remaining++;
     return ks->nparts++;
 }
@@ -162,7 +249,7 @@ static int discover(kafka_source *ks, int *added, int first, sl_err *err)
         if (mt->err || !topic_wanted(ks, mt->topic)) continue;
         for (int p = 0; p < mt->partition_cnt; p++)
             if (find_part(ks, mt->topic, mt->partitions[p].id) < 0) {
-                add_part(ks, mt->topic, mt->partitions[p].id);
+                add_part(ks, mt->topic, mt->partitions[p].id, mt->partitions[p].leader);
                 (*added)++;
             }
     }
@@ -301,6 +388,7 @@ static int resolve_bounds(kafka_source *ks, int64_t *start, sl_err *err)
         }
         if (s >= 0) {
             start[i] = s;
+            p->from = s;
             if (s >= p->end) mark_done(ks, p);
         }
     }
@@ -486,33 +574,109 @@ static int rediscover(kafka_source *ks, sl_err *err)
     return assign_all(ks, start, from, err);
 }
 
-static int kafka_poll(sl_source *src, sl_batch *out, int max, int timeout_ms, sl_err *err)
+/* ---- the reader thread ---------------------------------------------------------------- */
+
+/* Partition p's next offset is now next: remember it in the slot being filled. */
+static void advance(kafka_source *ks, kslot *s, int pi, int64_t next)
 {
-    kafka_source *ks = (kafka_source *)src;
-    release_messages(ks);
-    if (ks->bound && ks->remaining == 0) return SL_DONE;
+    kpart *p = &ks->parts[pi];
+    p->next = next;
+    if (p->adv_fill != ks->fills) {
+        if (s->nadv == s->advcap) {
+            s->advcap = s->advcap ? 2 * s->advcap : 16;
+            s->adv = sl_realloc(s->adv, sizeof(*s->adv) * (size_t)s->advcap);
+        }
+        p->adv_fill = ks->fills;
+        p->adv_idx = s->nadv++;
+        s->adv[p->adv_idx].idx = pi;
+        s->adv[p->adv_idx].pos = (kpos){p->topic, p->part, next};
+    }
+    s->adv[p->adv_idx].pos.next = next;
+}
+
+/*
+** Wake the fetchers after a backlog. librdkafka 2.0.2 stops fetching a partition while the
+** prefetch queue is over queued.min.messages or queued.max.messages.kbytes, and its broker
+** thread only looks again when something else wakes it, or after a second. A consumer slower
+** than the fetcher (which is what a backlog means) would drain the queue and then wait for
+** most of that second, every time. Any request through the broker thread wakes it, so once
+** the queue is nearly empty again, ask each leader for a partition's watermarks (a cheap
+** ListOffsets). Later versions back off for 'fetch.queue.backoff.ms' instead; there this
+** costs one request per backlog.
+*/
+#define BACKLOG_MESSAGES 65536
+static void wake_fetchers(kafka_source *ks)
+{
+    int qlen = rd_kafka_queue_length(ks->q);
+    if (qlen >= BACKLOG_MESSAGES) ks->backlog = 1;
+    if (!ks->backlog || qlen >= (int)ks->batch) return;
+    ks->backlog = 0;
+    for (int i = 0; i < ks->nparts; i++) {
+        const kpart *p = &ks->parts[i];
+        int seen = p->done;
+        for (int j = 0; j < i && !seen; j++)
+            seen = !ks->parts[j].done && ks->parts[j].leader == p->leader;
+        if (seen) continue;
+        int64_t lo, hi;
+        rd_kafka_query_watermark_offsets(ks->rk, p->topic, p->part, &lo, &hi, 1000);
+    }
+}
+
+/*
+** Bounded: the records left to read, as an upper bound (offsets; compaction and transaction
+** markers leave gaps), or 0 when a partition's start is still unknown. A consume call asks for
+** no more than that, so the one that gets the last record returns at once instead of waiting
+** for a batch that cannot fill.
+*/
+static size_t records_left(const kafka_source *ks)
+{
+    uint64_t left = 0;
+    for (int i = 0; i < ks->nparts; i++) {
+        const kpart *p = &ks->parts[i];
+        if (p->done) continue;
+        int64_t at = p->next >= 0 ? p->next : p->from;
+        if (at < 0 || p->end == INT64_MAX) return 0;
+        if (p->end > at) left += (uint64_t)(p->end - at);
+    }
+    return left ? (size_t)left : 1;
+}
+
+/* Consume one batch into s and decode it. Returns 1 when s ends the reading (an error or the
+** end of a bounded source, in s->rc). */
+static int fill(kafka_source *ks, kslot *s)
+{
+    sl_err *err = &s->err;
+    ks->fills++;
+    if (ks->bound && ks->remaining == 0) {
+        s->rc = SL_DONE;
+        return 1;
+    }
     if (ks->discover_ms > 0) {
         int64_t now = sl_now_ms();
         if (now >= ks->next_discover) {
-            int rc = rediscover(ks, err);
-            if (rc) return rc;
+            if ((s->rc = rediscover(ks, err))) return 1;
             ks->next_discover = now + ks->discover_ms;
         }
     }
-    if ((size_t)max > ks->mcap) {
-        ks->mcap = (size_t)max;
-        ks->msgs = sl_realloc(ks->msgs, sizeof(*ks->msgs) * ks->mcap);
-    }
     rd_kafka_poll(ks->rk, 0); /* serve the error callback */
-    int erc = sl_kafka_events_check(&ks->ev, "reading from Kafka", err);
-    if (erc) return erc;
-    ssize_t n = rd_kafka_consume_batch_queue(ks->q, timeout_ms, ks->msgs, (size_t)max);
-    if (n < 0)
-        return sl_kafka_error(err, SL_CONNECTOR, rd_kafka_last_error(), "consuming from Kafka");
-    ks->nmsgs = (size_t)n;
+    if ((s->rc = sl_kafka_events_check(&ks->ev, "reading from Kafka", err))) return 1;
+    wake_fetchers(ks);
+    size_t want = ks->batch;
+    if (ks->bound) {
+        size_t left = records_left(ks);
+        if (left && left < want) want = left;
+    }
+    int64_t t0 = sl_now_ns();
+    ssize_t n = rd_kafka_consume_batch_queue(ks->q, READER_WAIT_MS, s->msgs, want);
+    ks->wait_consume += sl_now_ns() - t0;
+    if (n < 0) {
+        s->rc = sl_kafka_error(err, SL_CONNECTOR, rd_kafka_last_error(), "consuming from Kafka");
+        return 1;
+    }
+    s->nmsgs = (size_t)n;
     for (ssize_t i = 0; i < n; i++) {
-        rd_kafka_message_t *m = ks->msgs[i];
-        int pi = m->rkt ? find_part(ks, rd_kafka_topic_name(m->rkt), m->partition) : -1;
+        rd_kafka_message_t *m = s->msgs[i];
+        int pi = part_of(ks, m);
         kpart *p = pi >= 0 ? &ks->parts[pi] : NULL;
         if (m->err) {
             if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
@@ -522,21 +686,27 @@ static int kafka_poll(sl_source *src, sl_batch *out, int max, int timeout_ms, sl
             }
             char reason[512];
             rd_kafka_resp_err_t fe = rd_kafka_fatal_error(ks->rk, reason, sizeof reason);
-            if (fe)
-                return sl_kafka_error(err, SL_INTERNAL, fe, "fatal consumer error: %s", reason);
-            if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
-                return sl_kafka_error(
+            if (fe) {
+                s->rc = sl_kafka_error(err, SL_INTERNAL, fe, "fatal consumer error: %s", reason);
+                return 1;
+            }
+            if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+                s->rc = sl_kafka_error(
                     err, SL_CONNECTOR, m->err,
                     "topic '%s' partition %d has no committed offset for group '%s' (or it is "
                     "out of range); set 'properties.auto.offset.reset' to 'earliest' or "
                     "'latest' to choose where to start",
                     p ? p->topic : "?", p ? (int)p->part : -1, ks->group ? ks->group : "");
+                return 1;
+            }
             if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
                 m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
                 m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
-                m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE)
-                return sl_kafka_error(err, SL_CONNECTOR, m->err, "reading topic '%s'",
-                                      p ? p->topic : "?");
+                m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+                s->rc = sl_kafka_error(err, SL_CONNECTOR, m->err, "reading topic '%s'",
+                                       p ? p->topic : "?");
+                return 1;
+            }
             sl_log(SL_LOG_WARN, "kafka", "%s: %s", ks->table->qualified,
                    rd_kafka_message_errstr(m));
             continue;
@@ -546,12 +716,146 @@ static int kafka_poll(sl_source *src, sl_batch *out, int max, int timeout_ms, sl
             mark_done(ks, p);
             continue;
         }
-        int rc = decode_message(ks, m, out, err);
-        if (rc) return rc;
-        p->next = m->offset + 1;
+        if ((s->rc = decode_message(ks, m, &s->rows, err))) return 1;
+        advance(ks, s, pi, m->offset + 1);
         if (ks->bound && p->next >= p->end) mark_done(ks, p);
     }
-    return ks->bound && ks->remaining == 0 ? SL_DONE : SL_OK;
+    if (ks->bound && ks->remaining == 0) {
+        s->rc = SL_DONE;
+        return 1;
+    }
+    return 0;
+}
+
+static double thread_cpu(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void *reader_main(void *arg)
+{
+    kafka_source *ks = arg;
+    pthread_mutex_lock(&ks->mu);
+    for (;;) {
+        int64_t t0 = sl_now_ns();
+        while (!atomic_load(&ks->quit) && ks->published - ks->released >= SLOTS)
+            pthread_cond_wait(&ks->freed_cv, &ks->mu);
+        ks->wait_slot += sl_now_ns() - t0;
+        if (atomic_load(&ks->quit)) break;
+        kslot *s = &ks->slots[ks->published % SLOTS];
+        pthread_mutex_unlock(&ks->mu);
+        int last;
+        do { /* a fill that brought nothing keeps the slot */
+            slot_recycle(s);
+            last = fill(ks, s);
+        } while (!last && !s->rows.n && !s->nadv && !atomic_load(&ks->quit));
+        pthread_mutex_lock(&ks->mu);
+        ks->published++;
+        pthread_cond_signal(&ks->filled);
+        if (last) break;
+    }
+    pthread_mutex_unlock(&ks->mu);
+    ks->cpu_reader = thread_cpu();
+    return NULL;
+}
+
+static int reader_start(kafka_source *ks, int max, sl_err *err)
+{
+    ks->batch = (size_t)(max > 0 ? max : 1);
+    for (int i = 0; i < SLOTS; i++) {
+        sl_batch_init(&ks->slots[i].rows);
+        ks->slots[i].msgs = sl_malloc(sizeof(rd_kafka_message_t *) * ks->batch);
+    }
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&ks->mu, NULL);
+    pthread_cond_init(&ks->filled, &ca);
+    pthread_cond_init(&ks->freed_cv, NULL);
+    pthread_condattr_destroy(&ca);
+    int e = pthread_create(&ks->reader, NULL, reader_main, ks);
+    if (e) return sl_err_set(err, SL_INTERNAL, "cannot start the Kafka reader thread: %s",
+                             strerror(e));
+    ks->reader_started = 1;
+    return SL_OK;
+}
+
+/* ---- poll: hand over what the reader filled ------------------------------------------- */
+
+static void record_progress(kafka_source *ks, const kslot *s)
+{
+    for (int i = 0; i < s->nadv; i++) {
+        int idx = s->adv[i].idx;
+        if (idx >= ks->npos) {
+            ks->pos = sl_realloc(ks->pos, sizeof(kpos) * (size_t)(idx + 1));
+            for (int j = ks->npos; j <= idx; j++) ks->pos[j].next = -1;
+            ks->npos = idx + 1;
+        }
+        ks->pos[idx] = s->adv[i].pos;
+    }
+}
+
+static int kafka_poll(sl_source *src, sl_batch *out, int max, int timeout_ms, sl_err *err)
+{
+    kafka_source *ks = (kafka_source *)src;
+    if (ks->ended || (!ks->reader_started && ks->bound && ks->remaining == 0)) return SL_DONE;
+    if (!ks->reader_started) {
+        int rc = reader_start(ks, max, err);
+        if (rc) return rc;
+    }
+    pthread_mutex_lock(&ks->mu);
+    /* The rows handed over by the previous poll are no longer in use. */
+    if (ks->released != ks->taken) {
+        ks->released = ks->taken;
+        pthread_cond_signal(&ks->freed_cv);
+    }
+    if (ks->taken == ks->published) {
+        int64_t t0 = sl_now_ns();
+        struct timespec dl;
+        clock_gettime(CLOCK_MONOTONIC, &dl);
+        dl.tv_sec += timeout_ms / 1000;
+        dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+        if (dl.tv_nsec >= 1000000000L) {
+            dl.tv_sec++;
+            dl.tv_nsec -= 1000000000L;
+        }
+        while (ks->taken == ks->published)
+            if (pthread_cond_timedwait(&ks->filled, &ks->mu, &dl) == ETIMEDOUT) break;
+        ks->wait_poll += sl_now_ns() - t0;
+    }
+    int ready = ks->taken < ks->published;
+    pthread_mutex_unlock(&ks->mu);
+    if (!ready) return SL_OK;
+
+    kslot *s = &ks->slots[ks->taken % SLOTS];
+    int n = s->rows.n - ks->given;
+    if (n > max) n = max;
+    for (int i = ks->given; i < ks->given + n; i++) sl_batch_add(out, s->rows.rows[i], s->rows.orig[i]);
+    ks->given += n;
+    if (ks->given < s->rows.n) return SL_OK; /* the rest at the next poll */
+    /* The whole slot is handed over: its progress counts, and what ended it is reported. */
+    ks->given = 0;
+    ks->taken++;
+    record_progress(ks, s);
+    if (s->rc == SL_DONE) {
+        ks->ended = 1;
+        ks->cpu_task = thread_cpu();
+    }
+    else if (s->rc) *err = s->err;
+    return s->rc;
+}
+
+/* What poll has handed out, as offsets to commit: the next offset of every partition read. */
+static rd_kafka_topic_partition_list_t *progress_list(const kafka_source *ks)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->npos ? ks->npos : 1);
+    for (int i = 0; i < ks->npos; i++)
+        if (ks->pos[i].next >= 0)
+            rd_kafka_topic_partition_list_add(l, ks->pos[i].topic, ks->pos[i].part)->offset =
+                ks->pos[i].next;
+    return l;
 }
 
 static int kafka_commit(sl_source *src, sl_err *err)
@@ -559,11 +863,7 @@ static int kafka_commit(sl_source *src, sl_err *err)
     kafka_source *ks = (kafka_source *)src;
     int rc = sl_kafka_dlq_flush(ks->dlq, err);
     if (rc || !ks->commit) return rc;
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->nparts);
-    for (int i = 0; i < ks->nparts; i++)
-        if (ks->parts[i].next >= 0)
-            rd_kafka_topic_partition_list_add(l, ks->parts[i].topic, ks->parts[i].part)->offset =
-                ks->parts[i].next;
+    rd_kafka_topic_partition_list_t *l = progress_list(ks);
     rd_kafka_resp_err_t e = l->cnt ? rd_kafka_commit(ks->rk, l, 0) : RD_KAFKA_RESP_ERR_NO_ERROR;
     rd_kafka_topic_partition_list_destroy(l);
     if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
@@ -574,8 +874,30 @@ static int kafka_commit(sl_source *src, sl_err *err)
 static void kafka_close(sl_source *src)
 {
     kafka_source *ks = (kafka_source *)src;
-    release_messages(ks);
-    sl_free(ks->msgs);
+    if (ks->reader_started) {
+        pthread_mutex_lock(&ks->mu);
+        atomic_store(&ks->quit, 1);
+        pthread_cond_signal(&ks->freed_cv);
+        pthread_mutex_unlock(&ks->mu);
+        rd_kafka_queue_yield(ks->q); /* out of a consume call that waits */
+        pthread_join(ks->reader, NULL);
+        sl_log(SL_LOG_DEBUG, "kafka",
+               "%s: the reader waited %.3f s for records and %.3f s for a free slot; poll "
+               "waited %.3f s for the reader; CPU: reader %.3f s, task %.3f s",
+               ks->table->qualified, (double)ks->wait_consume / 1e9,
+               (double)ks->wait_slot / 1e9, (double)ks->wait_poll / 1e9, ks->cpu_reader,
+               ks->cpu_task);
+        for (int i = 0; i < SLOTS; i++) {
+            slot_recycle(&ks->slots[i]);
+            sl_batch_free(&ks->slots[i].rows);
+            sl_free(ks->slots[i].msgs);
+            sl_free(ks->slots[i].adv);
+        }
+        pthread_cond_destroy(&ks->filled);
+        pthread_cond_destroy(&ks->freed_cv);
+        pthread_mutex_destroy(&ks->mu);
+    }
+    sl_free(ks->pos);
     if (ks->kdec) ks->kfmt->decoder_free(ks->kdec);
     if (ks->vdec) ks->vfmt->decoder_free(ks->vdec);
     if (ks->q) rd_kafka_queue_destroy(ks->q);
@@ -599,11 +921,7 @@ int sl_kafka_source_txn_offsets(sl_source *src, rd_kafka_topic_partition_list_t 
     if (!src || src->vt != &kafka_source_vt) return 0;
     kafka_source *ks = (kafka_source *)src;
     if (!ks->commit) return 0;
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(ks->nparts);
-    for (int i = 0; i < ks->nparts; i++)
-        if (ks->parts[i].next >= 0)
-            rd_kafka_topic_partition_list_add(l, ks->parts[i].topic, ks->parts[i].part)->offset =
-                ks->parts[i].next;
+    rd_kafka_topic_partition_list_t *l = progress_list(ks);
     *offsets = l;
     *group = rd_kafka_consumer_group_metadata(ks->rk);
     return 1;
