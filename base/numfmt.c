@@ -26,55 +26,65 @@ static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
 ** (prices, amounts). For d = 0, 1, 2... fraction digits, the candidates are the integers next to
 ** x * 10^d; m * 10^-d reads back as x exactly when m / 10^d == x, because m < 2^53 and 10^d
 ** (d <= 22) are exact and the division is correctly rounded, as strtod is. The first d with a
-** candidate gives the fewest significant digits. Two candidates at the same d (possible only
-** when 10^-d is below the spacing of doubles near x) are left to the slow path, which picks
-** the closer one. Returns 0 when the fast path does not apply; *min_p is then the number of
-** significant digits the slow path may start from (every shorter length was ruled out here).
+** candidate gives the fewest significant digits. Below 2^50, only the integer nearest to the
+** computed x * 10^d can be a candidate: one that reads back as x lies within 10^d * ulp(x) / 2
+** <= ulp(x * 10^d) <= 1/8 of the exact product, which is within ulp/2 of the computed one.
+** Above, the neighbours are tried too; two candidates at the same d (possible only when 10^-d
+** is below the spacing of doubles near x) are left to the slow path, which picks the closer
+** one. Returns 0 when the fast path does not apply; *min_p is then the number of significant
+** digits the slow path may start from (every shorter length was ruled out here).
 */
 static int shortest_fast(double x, char *digits, int *exp10, int *min_p)
 {
     *min_p = 2;
     if (!(x >= 1e-5 && x < 1e15)) return 0;
-    /* floor(log10(x)) + 1: digits of x's integer part, <= 0 below 1. The thresholds are the
-    ** doubles nearest to 10^k, which for k = -5..15 are never below 10^k, so a double at a
-    ** threshold really is >= 10^k. */
-    int int_digits = 1;
-    if (x >= 1) {
-        while (int_digits < 16 && x >= pow10_exact[int_digits]) int_digits++;
-    } else {
-        int_digits = 0;
-        while (x < 1.0 / pow10_exact[1 - int_digits]) int_digits--;
-    }
-    for (int d = 0; d <= 22; d++) {
+    int d, hits = 0;
+    double found = 0;
+    for (d = 0; d <= 22; d++) {
         double scaled = x * pow10_exact[d];
-        if (scaled >= 9007199254740992.0) return 0; /* 2^53 */
-        double m = nearbyint(scaled), found = 0;
-        /* If no decimal with d fraction digits matches below, none with floor(log10(x)) + 1 + d
-        ** significant digits does; the start is one lower, in case log10 rounds up. */
-        int ruled_out = int_digits + d;
-        if (ruled_out > *min_p) *min_p = ruled_out;
-        int hits = 0;
+        if (scaled >= 9007199254740992.0) break; /* 2^53 */
+        double m = nearbyint(scaled);
+        if (scaled < 1125899906842624.0) { /* 2^50 */
+            if (m > 0 && m / pow10_exact[d] == x) {
+                hits = 1;
+                found = m;
+                break;
+            }
+            continue;
+        }
         for (double c = m - 1; c <= m + 1; c++)
             if (c > 0 && c / pow10_exact[d] == x) {
                 hits++;
                 found = c;
             }
-        if (hits > 1) {
-            *min_p = 2;
-            return 0;
+        if (hits) break;
+    }
+    if (hits == 1) {
+        char tmp[24];
+        int n = 0;
+        for (unsigned long long u = (unsigned long long)found; u; u /= 10)
+            tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
+        int nd = n;
+        while (nd > 1 && tmp[sizeof tmp - n + nd - 1] == '0') nd--;
+        memcpy(digits, tmp + sizeof tmp - n, (size_t)nd);
+        digits[nd] = 0;
+        *exp10 = n - 1 - d;
+        return nd;
+    }
+    if (hits == 0 && d > 0) {
+        /* No decimal with d - 1 fraction digits matched, so none with floor(log10(x)) + d
+        ** significant digits does; the start is one lower, in case of an off-by-one at a power
+        ** of ten. int_digits: floor(log10(x)) + 1, <= 0 below 1. The thresholds are the
+        ** doubles nearest to 10^k, which for k = -5..15 are never below 10^k, so a double at a
+        ** threshold really is >= 10^k. */
+        int int_digits = 1;
+        if (x >= 1) {
+            while (int_digits < 16 && x >= pow10_exact[int_digits]) int_digits++;
+        } else {
+            int_digits = 0;
+            while (x < 1.0 / pow10_exact[1 - int_digits]) int_digits--;
         }
-        if (hits == 1) {
-            char tmp[24];
-            int n = 0;
-            for (unsigned long long u = (unsigned long long)found; u; u /= 10)
-                tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
-            int nd = n;
-            while (nd > 1 && tmp[sizeof tmp - n + nd - 1] == '0') nd--;
-            memcpy(digits, tmp + sizeof tmp - n, (size_t)nd);
-            digits[nd] = 0;
-            *exp10 = n - 1 - d;
-            return nd;
-        }
+        if (int_digits + d - 1 > *min_p) *min_p = int_digits + d - 1;
     }
     return 0;
 }
