@@ -342,7 +342,7 @@ static void jstr_text(sl_arena *ar, const jnode *nd, const char **s, size_t *n)
         case 'r': *q++ = '\r'; break;
         case 't': *q++ = '\t'; break;
         case 'u': {
-            unsigned cp, lo;
+            unsigned cp = 0, lo = 0xDC00; /* checked already: hex4 cannot fail here */
             hex4(p, e, &cp);
             p += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
