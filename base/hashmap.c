@@ -29,10 +29,24 @@ static void grow(sl_hashmap *m)
 
 void sl_hashmap_prefetch(const sl_hashmap *m, const void *key, size_t klen)
 {
+    sl_hashmap_prefetch_hash(m, sl_hash_bytes(key, klen));
+}
+
+void sl_hashmap_prefetch_hash(const sl_hashmap *m, uint64_t hash)
+{
     if (!m->count) return;
     /* Only the slot: reading it to prefetch the entry too would wait for the very miss this
     ** is meant to overlap. */
-    __builtin_prefetch(&m->slots[slot_of(m, sl_hash_bytes(key, klen))]);
+    __builtin_prefetch(&m->slots[slot_of(m, hash)]);
+}
+
+sl_hentry *sl_hashmap_peek(const sl_hashmap *m, uint64_t hash)
+{
+    if (!m->count) return NULL;
+    for (size_t s = slot_of(m, hash);; s = (s + 1) & (m->cap - 1)) {
+        if (!m->slots[s].e) return NULL;
+        if (m->slots[s].hash == hash) return m->slots[s].e;
+    }
 }
 
 sl_hentry *sl_hashmap_get(const sl_hashmap *m, const void *key, size_t klen)

@@ -37,6 +37,11 @@ typedef struct sl_hashmap {
 
 /* Start loading the memory a lookup of key will touch first (its slot). */
 void sl_hashmap_prefetch(const sl_hashmap *m, const void *key, size_t klen);
+/* The same for a key's hash (sl_hash_bytes). */
+void sl_hashmap_prefetch_hash(const sl_hashmap *m, uint64_t hash);
+/* The first entry whose hash is hash, without comparing keys (another key may share it), or
+** NULL: for prefetching the entry, or what it points to, once its slot is in the cache. */
+sl_hentry *sl_hashmap_peek(const sl_hashmap *m, uint64_t hash);
 
 /* The entry for key, or NULL. */
 sl_hentry *sl_hashmap_get(const sl_hashmap *m, const void *key, size_t klen);

@@ -99,6 +99,13 @@ typedef struct mem_state {
     uint64_t row_bytes;
     sl_row **displaced; /* rows replaced or deleted since the last end_batch */
     size_t ndisplaced, displaced_cap;
+    /* The entry the last get found: an operator puts the key it just looked up, and then the
+    ** put needs no second lookup (the key is compared, not hashed and probed again). */
+    sl_hentry *got;
+    /* the hashes of the last PF_RING keys announced to mem_prefetch */
+#define PF_RING 16
+    uint64_t pf_hash[PF_RING];
+    unsigned pf_n;
 } mem_state;
 
 /* A row that left the map but may still be read until end_batch. */
@@ -116,13 +123,17 @@ static const sl_row *mem_get(sl_state *st, const void *key, size_t klen)
 {
     mem_state *m = (mem_state *)st;
     sl_hentry *e = sl_hashmap_get(&m->map, key, klen);
+    m->got = e;
     return e ? e->value : NULL;
 }
 
 static void mem_put(sl_state *st, const void *key, size_t klen, const sl_row *row)
 {
     mem_state *m = (mem_state *)st;
-    sl_hentry *e = sl_hashmap_upsert(&m->map, key, klen, NULL);
+    sl_hentry *e = m->got && m->got->klen == klen && memcmp(m->got->key, key, klen) == 0
+                       ? m->got
+                       : sl_hashmap_upsert(&m->map, key, klen, NULL);
+    m->got = NULL;
     if (e->value) displace(m, e->value);
     size_t need = sl_row_size(row);
     e->value = sl_row_copy_into(pool_alloc(&m->pool, need), row);
@@ -132,6 +143,7 @@ static void mem_put(sl_state *st, const void *key, size_t klen, const sl_row *ro
 static void mem_del(sl_state *st, const void *key, size_t klen)
 {
     mem_state *m = (mem_state *)st;
+    m->got = NULL;
     sl_row *old = sl_hashmap_remove(&m->map, key, klen);
     if (old) displace(m, old);
 }
@@ -154,9 +166,31 @@ static int mem_iterate(sl_state *st, int (*fn)(void *, const void *, size_t, con
     return 0;
 }
 
+/*
+** Lookups are announced in the order they will happen, PREFETCH_AHEAD or so in advance (see
+** op_normalize.c). A lookup misses the cache three times in a row: the slot, the entry, the
+** row. Each announcement starts the first for its own key, the second for the key announced
+** PF_ENTRY calls ago (whose slot is in the cache by now) and the third for the key announced
+** PF_ROW calls ago (whose entry is), so all three overlap with other work. Stages two and three
+** look the hash up again rather than keep pointers, which a delete in between could free.
+*/
+#define PF_ENTRY 6
+#define PF_ROW 10
 static void mem_prefetch(sl_state *st, const void *key, size_t klen)
 {
-    sl_hashmap_prefetch(&((mem_state *)st)->map, key, klen);
+    mem_state *m = (mem_state *)st;
+    uint64_t h = sl_hash_bytes(key, klen);
+    sl_hashmap_prefetch_hash(&m->map, h);
+    m->pf_hash[m->pf_n++ % PF_RING] = h;
+    if (m->pf_n > PF_ENTRY) {
+        sl_hentry *e = sl_hashmap_peek(&m->map, m->pf_hash[(m->pf_n - 1 - PF_ENTRY) % PF_RING]);
+        if (e) __builtin_prefetch(e);
+    }
+    if (m->pf_n > PF_ROW) {
+        sl_hentry *e = sl_hashmap_peek(&m->map, m->pf_hash[(m->pf_n - 1 - PF_ROW) % PF_RING]);
+        if (e && e->value) /* the row's first lines: header, columns, short strings */
+            for (int off = 0; off < 320; off += 64) __builtin_prefetch((const char *)e->value + off);
+    }
 }
 
 static uint64_t mem_count(sl_state *st)
