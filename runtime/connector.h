@@ -7,9 +7,9 @@
 ** (base/registry.h).
 **
 ** Threads: a source or sink instance is used by one task thread at a time. Callbacks a
-** library makes on its own threads (librdkafka delivery reports, curl completions) must not
-** call back into operators; they record results that the instance reports from its next
-** poll/write/flush call.
+** library makes on its own threads (librdkafka delivery reports, curl completions), and threads
+** an instance runs itself (the Kafka source's reader), must not call back into operators; they
+** record results that the instance reports from its next poll/write/flush call.
 **
 ** SPDX-License-Identifier: MIT
 */
