@@ -7,8 +7,9 @@
 #   raw  bench/raw_consume.c: librdkafka reads the topic and counts (the baseline); it starts
 #        from concrete offsets (--from-low), as sluice does, so that librdkafka's start-up
 #        offset lookup (up to ~0.5 s at random) does not blur the comparison
-#   raw-pf  the same with sluice's consumer prefetch defaults (docs/kafka-properties.md), so
-#        the difference between raw and W1/W2 is sluice's own work, not the settings
+#   raw-pf  the same with sluice's consumer prefetch defaults (docs/kafka-properties.md), except
+#        queued.max.messages.kbytes, which stays at 64 MiB: sluice's 16 MiB relies on its reader
+#        waking the fetchers, which raw_consume does not do
 #   W1   sluice run bench/workloads/w1.sql: upsert-kafka (CSV key, JSON value) -> print (stdout
 #        to /dev/null; the planner puts a ChangelogNormalize in front of print)
 #   W2   sluice run bench/workloads/w2.sql: kafka JSON -> filter/projection -> kafka JSON, lz4
@@ -224,7 +225,7 @@ range() { # WORKLOAD COLUMN -> min–max
 describe() {
     case $1 in
     raw) echo "librdkafka consumer, count only (bench/raw_consume.c)" ;;
-    raw-pf) echo "the same with sluice's prefetch defaults" ;;
+    raw-pf) echo "the same with sluice's prefetch defaults (64 MiB queue)" ;;
     W1) echo "upsert-kafka (CSV key, JSON value) → normalize → print >/dev/null" ;;
     W1-tuned) echo "W1 with ${TUNED//,/, }" ;;
     W2) echo "kafka JSON → filter, projection → kafka JSON (lz4)" ;;

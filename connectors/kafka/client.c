@@ -291,12 +291,13 @@ static int set(rd_kafka_conf_t *conf, const char *key, const char *val, sl_err *
 ** Consumer prefetch defaults, set before the table's properties so that those win. With
 ** librdkafka 2.0.2's own defaults a consumer that works a few microseconds per message waits
 ** for the fetcher about 45% of the time; these remove the stall while the prefetched payload
-** stays bounded by queued.max.messages.kbytes (measurements: bench/README.md, "Consumer
-** prefetch"; the choice: docs/kafka-properties.md).
+** stays bounded by queued.max.messages.kbytes. 16 MiB is enough because the source's reader
+** wakes the fetchers whenever they may have stopped (source.c, wake_fetchers); without that,
+** 64 MiB was needed (measurements: bench/README.md; the choice: docs/kafka-properties.md).
 */
 static const char *const consumer_defaults[] = {
     "queued.min.messages", "1000000",
-    "queued.max.messages.kbytes", "65536",
+    "queued.max.messages.kbytes", "16384",
     "fetch.max.bytes", "8388608",
     NULL};
 

@@ -41,6 +41,7 @@
 #include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "base/cast.h"
@@ -137,7 +138,9 @@ typedef struct kafka_source {
     uint64_t released;     /* slots the task thread is done with (guarded by mu) */
     atomic_int quit;       /* close() asks the reader to stop */
     uint64_t fills;        /* the reader's fill counter (adv bookkeeping) */
-    int backlog;           /* the prefetch queue filled up since the fetchers were last woken */
+    long long queue_max_bytes, queue_max_msgs; /* the consumer's prefetch limits */
+    long long taken_bytes, taken_msgs; /* consumed since the fetchers were last woken */
+    int wakes;             /* how often the fetchers were woken */
     /* poll()'s side (task thread only) */
     uint64_t taken;        /* slots completely handed out */
     int given;             /* rows of slot taken % SLOTS handed out so far */
@@ -595,22 +598,28 @@ static void advance(kafka_source *ks, kslot *s, int pi, int64_t next)
 }
 
 /*
-** Wake the fetchers after a backlog. librdkafka 2.0.2 stops fetching a partition while the
-** prefetch queue is over queued.min.messages or queued.max.messages.kbytes, and its broker
-** thread only looks again when something else wakes it, or after a second. A consumer slower
-** than the fetcher (which is what a backlog means) would drain the queue and then wait for
-** most of that second, every time. Any request through the broker thread wakes it, so once
-** the queue is nearly empty again, ask each leader for a partition's watermarks (a cheap
-** ListOffsets). Later versions back off for 'fetch.queue.backoff.ms' instead; there this
-** costs one request per backlog.
+** Wake the fetchers when they may have stopped. librdkafka 2.0.2 stops fetching while the
+** prefetch queue holds queued.min.messages or queued.max.messages.kbytes (the consumer queue's
+** totals, as the partition queues forward to it), and its broker thread only looks again when
+** something else wakes it, or after a second. So a consumer that has just taken half a queue's
+** worth or more since the last wake-up, and finds the queue nearly empty, may be looking at a
+** stopped fetcher: it would wait for most of that second every time (a slow consumer after
+** each backlog, a fast one after every fetch larger than the queue). Any request through the
+** broker thread wakes it, so ask each leader for a partition's watermarks (a cheap ListOffsets).
+** Later versions back off for 'fetch.queue.backoff.ms' instead; there this costs one request
+** per half queue.
 */
-#define BACKLOG_MESSAGES 65536
+/* The request wakes the broker thread when it is queued; its answer does not matter, and can
+** come late when the connection has a long-polling fetch ahead of it, so the reader does not
+** wait for it (librdkafka drops a reply that comes after the caller gave up). */
+#define WAKE_WAIT_MS 1
 static void wake_fetchers(kafka_source *ks)
 {
-    int qlen = rd_kafka_queue_length(ks->q);
-    if (qlen >= BACKLOG_MESSAGES) ks->backlog = 1;
-    if (!ks->backlog || qlen >= (int)ks->batch) return;
-    ks->backlog = 0;
+    if (ks->taken_bytes < ks->queue_max_bytes / 2 && ks->taken_msgs < ks->queue_max_msgs / 2)
+        return;
+    if (rd_kafka_queue_length(ks->q) >= ks->batch) return;
+    ks->taken_bytes = ks->taken_msgs = 0;
+    ks->wakes++;
     for (int i = 0; i < ks->nparts; i++) {
         const kpart *p = &ks->parts[i];
         int seen = p->done;
@@ -618,8 +627,17 @@ static void wake_fetchers(kafka_source *ks)
             seen = !ks->parts[j].done && ks->parts[j].leader == p->leader;
         if (seen) continue;
         int64_t lo, hi;
-        rd_kafka_query_watermark_offsets(ks->rk, p->topic, p->part, &lo, &hi, 1000);
+        rd_kafka_query_watermark_offsets(ks->rk, p->topic, p->part, &lo, &hi, WAKE_WAIT_MS);
     }
+}
+
+/* A numeric setting of the consumer, or dflt. */
+static long long conf_number(rd_kafka_t *rk, const char *name, long long dflt)
+{
+    char buf[64];
+    size_t n = sizeof buf;
+    if (rd_kafka_conf_get(rd_kafka_conf(rk), name, buf, &n) != RD_KAFKA_CONF_OK) return dflt;
+    return atoll(buf);
 }
 
 /*
@@ -674,6 +692,8 @@ static int fill(kafka_source *ks, kslot *s)
         return 1;
     }
     s->nmsgs = (size_t)n;
+    for (ssize_t i = 0; i < n; i++) ks->taken_bytes += (long long)(s->msgs[i]->len + s->msgs[i]->key_len);
+    ks->taken_msgs += n;
     for (ssize_t i = 0; i < n; i++) {
         rd_kafka_message_t *m = s->msgs[i];
         int pi = part_of(ks, m);
@@ -764,6 +784,8 @@ static void *reader_main(void *arg)
 static int reader_start(kafka_source *ks, int max, sl_err *err)
 {
     ks->batch = (size_t)(max > 0 ? max : 1);
+    ks->queue_max_bytes = conf_number(ks->rk, "queued.max.messages.kbytes", 65536) * 1024;
+    ks->queue_max_msgs = conf_number(ks->rk, "queued.min.messages", 100000);
     for (int i = 0; i < SLOTS; i++) {
         sl_batch_init(&ks->slots[i].rows);
         ks->slots[i].msgs = sl_malloc(sizeof(rd_kafka_message_t *) * ks->batch);
@@ -883,10 +905,11 @@ static void kafka_close(sl_source *src)
         pthread_join(ks->reader, NULL);
         sl_log(SL_LOG_DEBUG, "kafka",
                "%s: the reader waited %.3f s for records and %.3f s for a free slot; poll "
-               "waited %.3f s for the reader; CPU: reader %.3f s, task %.3f s",
+               "waited %.3f s for the reader; CPU: reader %.3f s, task %.3f s; fetchers woken %d "
+               "times (queue limits %lld KiB, %lld messages)",
                ks->table->qualified, (double)ks->wait_consume / 1e9,
                (double)ks->wait_slot / 1e9, (double)ks->wait_poll / 1e9, ks->cpu_reader,
-               ks->cpu_task);
+               ks->cpu_task, ks->wakes, ks->queue_max_bytes / 1024, ks->queue_max_msgs);
         for (int i = 0; i < SLOTS; i++) {
             slot_recycle(&ks->slots[i]);
             sl_batch_free(&ks->slots[i].rows);
