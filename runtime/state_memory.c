@@ -5,7 +5,10 @@
 ** the backend's own pool: size classes 16 bytes apart up to POOL_MAX, carved from 1 MiB slabs,
 ** one free list per class; larger rows use malloc. A put or delete sets the key's previous block
 ** aside until end_batch, which returns the blocks to their free lists, so steady updates
-** allocate nothing. Byte counts are kept incrementally for the sluice_state_bytes metric.
+** allocate nothing. Slab blocks go back to malloc only at close: a class keeps as many blocks
+** as it ever held at once, so a store whose rows keep changing size class holds more memory
+** than its live rows. Byte counts are kept incrementally for the sluice_state_bytes metric (live
+** rows only).
 **
 ** Why a pool: the state is written by a job's task thread, and glibc grows a thread's arena a
 ** few pages at a time with mprotect, under the process's mmap lock, which the Kafka fetcher and
