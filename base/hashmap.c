@@ -27,11 +27,6 @@ static void grow(sl_hashmap *m)
     sl_free(old);
 }
 
-void sl_hashmap_prefetch(const sl_hashmap *m, const void *key, size_t klen)
-{
-    sl_hashmap_prefetch_hash(m, sl_hash_bytes(key, klen));
-}
-
 void sl_hashmap_prefetch_hash(const sl_hashmap *m, uint64_t hash)
 {
     if (!m->count) return;

@@ -35,9 +35,8 @@ typedef struct sl_hashmap {
 
 #define SL_HASHMAP_INIT {NULL, 0, 0, 0}
 
-/* Start loading the memory a lookup of key will touch first (its slot). */
-void sl_hashmap_prefetch(const sl_hashmap *m, const void *key, size_t klen);
-/* The same for a key's hash (sl_hash_bytes). */
+/* Start loading the memory a lookup of a key with this hash (sl_hash_bytes) touches first: its
+** slot. */
 void sl_hashmap_prefetch_hash(const sl_hashmap *m, uint64_t hash);
 /* The first entry whose hash is hash, without comparing keys (another key may share it), or
 ** NULL: for prefetching the entry, or what it points to, once its slot is in the cache. */

@@ -31,13 +31,13 @@
 **
 ** SPDX-License-Identifier: MIT
 */
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include "formats/json.h"
 
 #include <math.h>
 #include <stdio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "base/datetime.h"
 #include "base/numfmt.h"

@@ -7,7 +7,7 @@
 ** memory, so a steady stream allocates nothing.
 **
 ** Ownership: a batch passed to an operator's push() is borrowed for the duration of the call.
-** An operator that needs a row later copies it (sl_row_dup into its state).
+** An operator that needs a row later copies it (a state put copies; sl_row_dup otherwise).
 **
 ** SPDX-License-Identifier: MIT
 */

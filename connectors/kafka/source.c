@@ -114,8 +114,8 @@ typedef struct kafka_source {
     /* partitions */
     kpart *parts;
     int nparts, cap;
-    int last; /* index of the last partition looked up: records come in runs */
-    const rd_kafka_topic_t *msg_rkt; /* the last message's topic handle and partition index */
+    /* the last message's topic handle and partition index: records come in runs */
+    const rd_kafka_topic_t *msg_rkt;
     int msg_part;
     int remaining;
     int start, bound;
@@ -162,14 +162,10 @@ static void slot_recycle(kslot *s)
     sl_batch_reset(&s->rows);
 }
 
-static int find_part(kafka_source *ks, const char *topic, int32_t part)
+static int find_part(const kafka_source *ks, const char *topic, int32_t part)
 {
-    if (ks->last < ks->nparts && ks->parts[ks->last].part == part &&
-        strcmp(ks->parts[ks->last].topic, topic) == 0)
-        return ks->last;
     for (int i = 0; i < ks->nparts; i++)
-        if (ks->parts[i].part == part && strcmp(ks->parts[i].topic, topic) == 0)
-            return ks->last = i;
+        if (ks->parts[i].part == part && strcmp(ks->parts[i].topic, topic) == 0) return i;
     return -1;
 }
 
