@@ -299,7 +299,9 @@ def session(child, mock, home):
             child.sendeof()
             child.expect_exact("[INFO] Stopping 1 running job")
     except pexpect.TIMEOUT:
-        if os.environ.get("SL_DEBUG_HANG"):
+        # Seen twice in many ASan runs and never reproduced on purpose: keep the threads'
+        # stacks in the test's output (ctest --output-on-failure shows them).
+        if shutil.which("gdb"):
             bt = subprocess.run(["gdb", "-p", str(child.pid), "-batch", "-ex",
                                  "thread apply all bt"], capture_output=True, text=True)
             print(bt.stdout[-6000:], file=sys.stderr)
